@@ -1,0 +1,92 @@
+"""``kiosk``: start the touchscreen app, or check an installation with ``--self-check``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from kiosk.config import APP_NAME, ConfigError, default_config_path, demo_config_text, load_config
+
+DEMO_OPERATOR_PIN = "246810"
+DEMO_ADMIN_PIN = "135790"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="PPP Kiosk touchscreen app")
+    parser.add_argument("--config", type=Path, help="path of kiosk.toml")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run offline at once on a sample configuration and database",
+    )
+    parser.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check store, catalogue and printing headless, then exit",
+    )
+    return parser
+
+
+def demo_config_path() -> Path:
+    """The demo's own folder: config, database and printouts; made on first use."""
+    root = (
+        Path(
+            os.environ.get("KIOSK_DEMO_DIR")
+            or platformdirs.user_data_dir(APP_NAME, appauthor=False)
+        )
+        / "demo"
+    )
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = root / "kiosk.toml"
+    if not path.exists():
+        path.write_text(demo_config_text(root / "data"), encoding="utf-8")
+    return path
+
+
+def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
+    from kiosk.usecases import add_operator
+    from kiosk.usecases.operators import has_operators
+
+    if not has_operators(app.context):
+        add_operator(app.context, "Petugas Demo", "operator", DEMO_OPERATOR_PIN)
+        add_operator(app.context, "Admin Demo", "admin", DEMO_ADMIN_PIN)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    path = demo_config_path() if args.demo else (args.config or default_config_path())
+    try:
+        settings = load_config(path)
+    except ConfigError as exc:
+        sys.stderr.write(f"kiosk: {exc}\n")
+        return 2
+
+    from kiosk.bootstrap import build_app
+    from kiosk.store.db import StoreError
+
+    try:
+        app = build_app(settings)
+    except StoreError as exc:
+        sys.stderr.write(f"kiosk: the local database cannot be opened: {exc}\n")
+        return 3
+    if args.demo:
+        seed_demo_operators(app)
+    if args.self_check:
+        from kiosk.selfcheck import run_self_check
+
+        return run_self_check(app)
+
+    from kiosk.ui.app import run_gui
+
+    return run_gui(app, windowed=args.windowed or args.demo, demo=args.demo)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""The one composition root: builds the kiosk from its settings.
+
+Every part is injectable so a test can hand in a temp file, a fake clock or a fake printer.
+Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+
+from kiosk.clock import Clock, utc_now
+from kiosk.config import KioskSettings
+from kiosk.store.answer_cipher import AnswerCipher
+from kiosk.store.db import open_engine
+from kiosk.store.migrate import check_readable, migrate_to_head
+from kiosk.store.uow import UnitOfWorkFactory, make_uow_factory
+from kiosk.usecases.context import KioskContext, ServiceCatalogue
+
+if TYPE_CHECKING:
+    from printing.backends import Printer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DataPaths:
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "kiosk.db"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def answer_key(self) -> Path:
+        return self.root / "keys" / "answers.key"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+
+@dataclass
+class Store:
+    engine: Engine
+    uow: UnitOfWorkFactory
+    path: Path
+    backup_made: Path | None = None
+
+
+def open_store(path: Path, backup_dir: Path) -> Store:
+    """Check the file, open it with the kiosk's pragmas, migrate to head (after a backup)."""
+    check_readable(path)
+    engine = open_engine(path)
+    backup = migrate_to_head(engine, path, backup_dir)
+    if backup is not None:
+        log.info("database upgraded; the earlier file is kept at %s", backup)
+    return Store(engine=engine, uow=make_uow_factory(engine), path=path, backup_made=backup)
+
+
+@dataclass
+class KioskApp:
+    settings: KioskSettings
+    paths: DataPaths
+    store: Store
+    catalogue: ServiceCatalogue
+    context: KioskContext
+    _printer: Any = field(default=None, repr=False)
+
+    @property
+    def printer(self) -> Printer:
+        """Built on first use: the printing stack stays out of the start-up path."""
+        if self._printer is None:
+            from printing.backends import make_printer
+
+            self._printer = make_printer(self.settings.printer)
+        return self._printer
+
+    def close(self) -> None:
+        self.store.engine.dispose()
+
+
+def build_app(
+    settings: KioskSettings,
+    *,
+    catalogue: ServiceCatalogue | None = None,
+    clock: Clock = utc_now,
+    printer: Printer | None = None,
+) -> KioskApp:
+    paths = DataPaths(settings.resolved_data_dir())
+    paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = open_store(paths.database, paths.backups)
+    if catalogue is None:
+        from forms import load_catalogue
+
+        catalogue = load_catalogue()
+    context = KioskContext(
+        uow=store.uow,
+        catalogue=catalogue,
+        kiosk_id=settings.kiosk_id,
+        outpost=settings.outpost,
+        device_mark=settings.device_mark,
+        cipher=AnswerCipher.from_key_file(paths.answer_key),
+        clock=clock,
+    )
+    return KioskApp(
+        settings=settings,
+        paths=paths,
+        store=store,
+        catalogue=catalogue,
+        context=context,
+        _printer=printer,
+    )

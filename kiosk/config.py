@@ -1,0 +1,150 @@
+"""The kiosk's settings: one typed model read from a TOML file.
+
+A bad file stops start-up with a message naming the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from printing.settings import PrinterSettings
+
+CONFIG_VERSION = 1
+APP_NAME = "ppp-kiosk"
+
+Outpost = Literal["rogojampi", "genteng"]
+OUTPOST_NAMES: dict[str, str] = {
+    "rogojampi": "Pasar Pelayanan Publik Rogojampi",
+    "genteng": "Pasar Pelayanan Publik Genteng",
+}
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message says which key and why."""
+
+
+class ServerSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = "https://mpp.banyuwangikab.go.id"
+    token: str = ""
+    ca_bundle: Path | None = None
+    batch_size: Annotated[int, Field(ge=1, le=1000)] = 200
+    connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
+    read_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+    @field_validator("url")
+    @classmethod
+    def _https_unless_loopback(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as https://mpp.example.go.id")
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise ValueError("plain http is allowed only to this machine (loopback); use https")
+        return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class KioskSettings(BaseModel):
+    """Everything a kiosk needs to know about itself; one file per kiosk."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    config_version: int = CONFIG_VERSION
+    kiosk_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    outpost: Outpost
+    device_mark: Annotated[int, Field(ge=0, le=9)] = 0
+    """0 when the outpost has one kiosk; 1-9 marks each kiosk's numbers (``2B-017``)."""
+    language: Literal["id", "en"] = "id"
+    idle_timeout_s: Annotated[int, Field(ge=30, le=3600)] = 90
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    data_dir: Path | None = None
+    server: ServerSettings = ServerSettings()
+    printer: PrinterSettings = PrinterSettings()
+
+    @property
+    def outpost_name(self) -> str:
+        return OUTPOST_NAMES[self.outpost]
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
+
+
+def _upgrade(raw: dict) -> dict:
+    """Bring an older file up to CONFIG_VERSION; each step is one small function."""
+    version = raw.get("config_version", 1)
+    if not isinstance(version, int) or version > CONFIG_VERSION:
+        raise ConfigError(
+            f"config_version: {version!r} is not supported (this kiosk reads up to "
+            f"{CONFIG_VERSION})"
+        )
+    return raw
+
+
+def parse_config(raw: dict, *, source: str = "<config>") -> KioskSettings:
+    raw = _upgrade(dict(raw))
+    try:
+        return KioskSettings.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(file)"
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"  {key}: {message}")
+        listing = "\n".join(problems)
+        raise ConfigError(f"{source} is not a valid kiosk configuration:\n{listing}") from None
+
+
+def load_config(path: Path) -> KioskSettings:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return parse_config(raw, source=str(path))
+
+
+def demo_config_text(data_dir: Path) -> str:
+    """A sample configuration that works at once with no network and no printer."""
+    return (
+        "# PPP Kiosk demo configuration\n"
+        "config_version = 1\n"
+        'kiosk_id = "demo-rogojampi-1"\n'
+        'outpost = "rogojampi"\n'
+        "device_mark = 0\n"
+        'language = "id"\n'
+        "idle_timeout_s = 90\n"
+        "retention_days = 90\n"
+        f'data_dir = "{data_dir.as_posix()}"\n\n'
+        "[server]\n"
+        'url = "http://127.0.0.1:8765"\n'
+        'token = ""\n\n'
+        "[printer]\n"
+        'backend = "pdf_folder"\n'
+        'profile = "80mm"\n'
+        f'pdf_folder = "{(data_dir / "printouts").as_posix()}"\n'
+    )

@@ -1,0 +1,49 @@
+"""``kiosk --self-check``: prove an installation works, headless, and say so in one line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+from kiosk.bootstrap import KioskApp
+
+
+def run_self_check(app: KioskApp) -> int:
+    problems: list[str] = []
+    with app.store.engine.connect() as conn:
+        result = conn.execute(text("PRAGMA integrity_check")).scalar_one()
+        if result != "ok":
+            problems.append(f"store: integrity_check says {result}")
+    services = list(getattr(app.catalogue, "services", []))
+    if not services:
+        problems.append("catalogue: no services")
+    try:
+        from printing.content import TestPage
+        from printing.pdf import render_pdf
+
+        pdf = render_pdf(
+            TestPage(
+                printer=app.settings.printer.backend,
+                profile=app.settings.printer.profile,
+                printed_at=datetime.now(UTC),
+            ),
+            paper="80mm",
+        )
+        if not pdf.startswith(b"%PDF"):
+            problems.append("printing: the test page is not a PDF")
+    except Exception as exc:  # noqa: BLE001 - a self-check reports every failure
+        problems.append(f"printing: {exc!r}")
+    try:
+        from kiosk.ui.app import check_gui
+
+        check_gui(app)
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"ui: {exc!r}")
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"self-check failed: {problem}\n")
+        return 1
+    sys.stdout.write(f"self-check ok ({len(services)} services)\n")
+    return 0

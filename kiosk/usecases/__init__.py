@@ -1,0 +1,65 @@
+"""The kiosk's use cases: plain functions over the store, called alike by the UI, the CLIs,
+the benchmarks and the tests. No business rule lives in a widget."""
+
+from kiosk.usecases.context import KioskContext
+from kiosk.usecases.errors import (
+    ConsoleLocked,
+    InvalidTransition,
+    NoticeNotAccepted,
+    PinRejected,
+    TicketNotFound,
+    UnknownService,
+    UseCaseError,
+    WeakPin,
+)
+from kiosk.usecases.operators import Operator, add_operator, change_pin, unlock_console
+from kiosk.usecases.queue import (
+    DaySummary,
+    ServiceQueue,
+    TicketView,
+    TodayQueue,
+    call_next,
+    day_summary,
+    find_ticket,
+    mark_no_show,
+    mark_served,
+    recall,
+    record_printed,
+    reprint,
+    today_queue,
+    void_ticket,
+)
+from kiosk.usecases.tickets import IssuedTicket, issue_ticket, submit_request
+
+__all__ = [
+    "ConsoleLocked",
+    "DaySummary",
+    "InvalidTransition",
+    "IssuedTicket",
+    "KioskContext",
+    "NoticeNotAccepted",
+    "Operator",
+    "PinRejected",
+    "ServiceQueue",
+    "TicketNotFound",
+    "TicketView",
+    "TodayQueue",
+    "UnknownService",
+    "UseCaseError",
+    "WeakPin",
+    "add_operator",
+    "call_next",
+    "change_pin",
+    "day_summary",
+    "find_ticket",
+    "issue_ticket",
+    "mark_no_show",
+    "mark_served",
+    "recall",
+    "record_printed",
+    "reprint",
+    "submit_request",
+    "today_queue",
+    "unlock_console",
+    "void_ticket",
+]

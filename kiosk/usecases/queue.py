@@ -1,0 +1,301 @@
+"""The operator's queue: call next, recall, served, no-show, void, reprint; today's queue."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import as_utc, wib_day
+from kiosk.store.models import QueueTicket
+from kiosk.usecases.context import KioskContext
+from kiosk.usecases.errors import InvalidTransition, TicketNotFound
+from kiosk.usecases.recording import add_audit, add_ticket_event
+from kiosk.usecases.waiting import mean_service_minutes
+
+
+@dataclass(frozen=True)
+class TicketView:
+    ticket_id: str
+    number: str
+    service_code: str
+    counter: str
+    status: str
+    issued_at: datetime
+    called_at: datetime | None
+    served_at: datetime | None
+    tracking_code: str
+    recall_count: int
+    print_count: int
+    has_request: bool
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    service_code: str
+    counter: str
+    waiting: list[TicketView]
+    called: list[TicketView]
+    done: int
+    estimated_wait_minutes: int
+    """Wait for a ticket issued now, behind everyone waiting."""
+
+
+@dataclass(frozen=True)
+class TodayQueue:
+    day: date
+    services: dict[str, ServiceQueue]
+
+    @property
+    def waiting_total(self) -> int:
+        return sum(len(q.waiting) for q in self.services.values())
+
+
+def _view(t: QueueTicket, has_request: bool = False) -> TicketView:
+    return TicketView(
+        ticket_id=t.id,
+        number=t.number,
+        service_code=t.service_code,
+        counter=t.counter,
+        status=t.status,
+        issued_at=as_utc(t.issued_at),
+        called_at=as_utc(t.called_at) if t.called_at else None,
+        served_at=as_utc(t.served_at) if t.served_at else None,
+        tracking_code=t.tracking_code,
+        recall_count=t.recall_count,
+        print_count=t.print_count,
+        has_request=has_request,
+    )
+
+
+def _load(session: Session, ticket_id: str) -> QueueTicket:
+    ticket = session.get(QueueTicket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+def _transition(
+    ctx: KioskContext,
+    ticket_id: str,
+    allowed: tuple[str, ...],
+    new_status: str,
+    event: str,
+    operator_id: str | None,
+) -> TicketView:
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        ticket = _load(uow.session, ticket_id)
+        if ticket.status not in allowed:
+            raise InvalidTransition(ticket.number, ticket.status, event)
+        ticket.status = new_status
+        if new_status == "called":
+            ticket.called_at = now
+        else:
+            ticket.served_at = now
+        add_ticket_event(uow.session, ticket, event, now, operator_id)
+        add_audit(uow.session, f"ticket_{event}", now, operator_id, number=ticket.number)
+        view = _view(ticket, ticket.request is not None)
+        uow.commit()
+    return view
+
+
+def call_next(
+    ctx: KioskContext,
+    *,
+    counter: str | None = None,
+    service_code: str | None = None,
+    operator_id: str | None = None,
+) -> TicketView | None:
+    """Call the oldest waiting ticket of a counter or a service; None when nobody waits.
+
+    Runs in one write transaction, so two operators pressing at once call two people.
+    """
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        query = select(QueueTicket).where(
+            QueueTicket.day == wib_day(now), QueueTicket.status == "waiting"
+        )
+        if counter is not None:
+            query = query.where(QueueTicket.counter == counter)
+        if service_code is not None:
+            query = query.where(QueueTicket.service_code == service_code)
+        ticket = uow.session.scalars(
+            query.order_by(QueueTicket.issued_at, QueueTicket.sequence).limit(1)
+        ).first()
+        if ticket is None:
+            return None
+        ticket.status = "called"
+        ticket.called_at = now
+        if counter is not None:
+            ticket.counter = counter
+        add_ticket_event(uow.session, ticket, "called", now, operator_id)
+        add_audit(uow.session, "ticket_called", now, operator_id, number=ticket.number)
+        view = _view(ticket, ticket.request is not None)
+        uow.commit()
+    return view
+
+
+def recall(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        ticket = _load(uow.session, ticket_id)
+        if ticket.status != "called":
+            raise InvalidTransition(ticket.number, ticket.status, "recall")
+        ticket.recall_count += 1
+        add_ticket_event(uow.session, ticket, "recalled", now, operator_id)
+        add_audit(uow.session, "ticket_recalled", now, operator_id, number=ticket.number)
+        view = _view(ticket, ticket.request is not None)
+        uow.commit()
+    return view
+
+
+def mark_served(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    return _transition(ctx, ticket_id, ("called",), "served", "served", operator_id)
+
+
+def mark_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    return _transition(ctx, ticket_id, ("called",), "no_show", "no_show", operator_id)
+
+
+def void_ticket(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    """Cancel a ticket issued by mistake; the request behind it stays stored and synced."""
+    return _transition(ctx, ticket_id, ("waiting", "called"), "void", "void", operator_id)
+
+
+def reprint(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    """Count a reprint of the same number; the caller prints what this returns."""
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        ticket = _load(uow.session, ticket_id)
+        ticket.print_count += 1
+        add_audit(uow.session, "ticket_reprinted", now, operator_id, number=ticket.number)
+        view = _view(ticket, ticket.request is not None)
+        uow.commit()
+    return view
+
+
+def record_printed(ctx: KioskContext, ticket_id: str) -> None:
+    """The first print of a ticket succeeded."""
+    with ctx.uow() as uow:
+        ticket = _load(uow.session, ticket_id)
+        ticket.print_count += 1
+        uow.commit()
+
+
+def find_ticket(ctx: KioskContext, ticket_id: str) -> TicketView:
+    with ctx.uow(read_only=True) as uow:
+        ticket = _load(uow.session, ticket_id)
+        return _view(ticket, ticket.request is not None)
+
+
+def today_queue(ctx: KioskContext) -> TodayQueue:
+    """Everyone waiting and being served today, per service, with the wait for a newcomer."""
+    day = wib_day(ctx.clock())
+    with ctx.uow(read_only=True) as uow:
+        tickets = uow.session.scalars(
+            select(QueueTicket)
+            .where(QueueTicket.day == day)
+            .order_by(QueueTicket.issued_at, QueueTicket.sequence)
+        ).all()
+        grouped: dict[str, list[QueueTicket]] = {}
+        for t in tickets:
+            grouped.setdefault(t.service_code, []).append(t)
+        services = {}
+        for code, rows in grouped.items():
+            waiting = [_view(t) for t in rows if t.status == "waiting"]
+            try:
+                fallback = ctx.catalogue.service(code).estimated_minutes
+            except KeyError:
+                fallback = 10
+            per_person = mean_service_minutes(uow.session, day, code, fallback)
+            services[code] = ServiceQueue(
+                service_code=code,
+                counter=rows[-1].counter,
+                waiting=waiting,
+                called=[_view(t) for t in rows if t.status == "called"],
+                done=sum(t.status in ("served", "no_show", "void") for t in rows),
+                estimated_wait_minutes=round(len(waiting) * per_person),
+            )
+    return TodayQueue(day=day, services=services)
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    service_code: str
+    issued: int
+    served: int
+    no_show: int
+    void: int
+    waiting: int
+    mean_wait_min: float | None
+    p90_wait_min: float | None
+    mean_service_min: float | None
+    p90_service_min: float | None
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    day: date
+    services: list[ServiceSummary]
+
+    @property
+    def total_issued(self) -> int:
+        return sum(s.issued for s in self.services)
+
+    @property
+    def total_served(self) -> int:
+        return sum(s.served for s in self.services)
+
+
+def _p90(values: list[float]) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=10, method="inclusive")[8]
+
+
+def _mean(values: list[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def day_summary(ctx: KioskContext, day: date | None = None) -> DaySummary:
+    """Counts per service and the wait (issued→called) and service (called→done) times."""
+    day = day or wib_day(ctx.clock())
+    with ctx.uow(read_only=True) as uow:
+        tickets = uow.session.scalars(select(QueueTicket).where(QueueTicket.day == day)).all()
+        by_service: dict[str, list[QueueTicket]] = {}
+        for t in tickets:
+            by_service.setdefault(t.service_code, []).append(t)
+        rows = []
+        for code in sorted(by_service):
+            group = by_service[code]
+            waits = [
+                (as_utc(t.called_at) - as_utc(t.issued_at)).total_seconds() / 60
+                for t in group
+                if t.called_at
+            ]
+            services = [
+                (as_utc(t.served_at) - as_utc(t.called_at)).total_seconds() / 60
+                for t in group
+                if t.status == "served" and t.called_at and t.served_at
+            ]
+            rows.append(
+                ServiceSummary(
+                    service_code=code,
+                    issued=len(group),
+                    served=sum(t.status == "served" for t in group),
+                    no_show=sum(t.status == "no_show" for t in group),
+                    void=sum(t.status == "void" for t in group),
+                    waiting=sum(t.status in ("waiting", "called") for t in group),
+                    mean_wait_min=_mean(waits),
+                    p90_wait_min=_p90(waits),
+                    mean_service_min=_mean(services),
+                    p90_service_min=_p90(services),
+                )
+            )
+    return DaySummary(day=day, services=rows)

@@ -1,0 +1,52 @@
+"""Small stand-ins for unit tests of the use cases that do not need the real catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class FakeService:
+    code: str
+    queue_letter: str
+    counter: str = "1"
+    estimated_minutes: int = 10
+    form_id: str | None = None
+
+
+@dataclass
+class FakeCatalogue:
+    version: str = "test"
+    services: list[FakeService] = field(
+        default_factory=lambda: [
+            FakeService("KTP", "A", "1", 12),
+            FakeService("KK", "B", "2", 15),
+            FakeService("BPJS", "C", "2", 8),
+        ]
+    )
+
+    def service(self, code: str) -> FakeService:
+        for service in self.services:
+            if service.code == code:
+                return service
+        raise KeyError(code)
+
+    def form(self, form_id: str, version: int | None = None):  # noqa: ANN201
+        raise KeyError(form_id)
+
+    def villages_of(self, outpost: str) -> list:
+        return []
+
+
+class SteppingClock:
+    """A clock the test moves by hand; starts at 08:00 WIB on a fixed day."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
