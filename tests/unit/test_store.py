@@ -43,7 +43,8 @@ def test_upgrade_from_first_migration_keeps_every_row(tmp_path):
         conn.execute(
             text(
                 "INSERT INTO queue_tickets (id, number, letter, sequence, day, service_code,"
-                " counter, kiosk_id, outpost, status, tracking_code, issued_at, recall_count, print_count)"
+                " counter, kiosk_id, outpost, status, tracking_code, issued_at, recall_count,"
+                " print_count)"
                 " VALUES ('t1','A-001','A',1,'2026-01-05','KTP','1','k1','genteng','served',"
                 " 'AAAA-BBBB-CCCC','2026-01-05 01:00:00',0,1)"
             )
