@@ -1,0 +1,286 @@
+"""One neutral layout per printout, shared by the PDF and the ESC/POS renderers.
+
+A layout is a list of blocks: the labels, the WIB time and the wording live here once, so a
+PDF receipt and a thermal receipt always say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from printing.content import (
+    Bilingual,
+    DayReport,
+    DayReportRow,
+    Printout,
+    QueueTicket,
+    ServiceReceipt,
+    TestPage,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+Style = Literal["title", "heading", "body", "small"]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    style: Style = "body"
+    bold: bool = False
+    center: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BigNumber:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A label and its value on one line when they fit, else the value under the label."""
+
+    label: str
+    value: str
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Bullet:
+    text: str
+    sub: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QRCode:
+    data: str
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Spacer:
+    lines: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTable:
+    """The day report's table (drawn as a grid on A4, as stacked lines on a roll)."""
+
+    columns: tuple[Bilingual, ...]
+    rows: tuple[DayReportRow, ...]
+    totals: DayReportRow
+
+
+Block = Text | BigNumber | Field | Bullet | Rule | QRCode | Spacer | ReportTable
+
+_DAYS = {
+    "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS = {
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),  # fmt: skip
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),  # fmt: skip
+}
+
+_LABELS: dict[str, Bilingual] = {
+    "header": Bilingual("PASAR PELAYANAN PUBLIK", "PASAR PELAYANAN PUBLIK"),
+    "regency": Bilingual("Kabupaten Banyuwangi", "Banyuwangi Regency"),
+    "ticket": Bilingual("Tiket Antrean", "Queue Ticket"),
+    "receipt": Bilingual("Tanda Terima Layanan", "Service Receipt"),
+    "your_number": Bilingual("Nomor antrean Anda", "Your queue number"),
+    "counter": Bilingual("Loket", "Counter"),
+    "ahead": Bilingual("Antrean di depan Anda", "People ahead of you"),
+    "wait": Bilingual("Perkiraan tunggu", "Estimated wait"),
+    "minutes": Bilingual("menit", "min"),
+    "name": Bilingual("Nama", "Name"),
+    "nik": Bilingual("NIK", "NIK"),
+    "documents": Bilingual("Dokumen yang perlu dibawa:", "Documents to bring:"),
+    "tracking": Bilingual("Kode lacak", "Tracking code"),
+    "scan": Bilingual("Pindai untuk cek status layanan", "Scan to check your request"),
+    "reprint": Bilingual("CETAK ULANG", "REPRINT"),
+    "wait_call": Bilingual(
+        "Mohon tunggu sampai nomor Anda dipanggil.", "Please wait until your number is called."
+    ),
+}
+
+
+def label(key: str, language: str) -> str:
+    return _LABELS[key].in_(language)
+
+
+def to_wib(moment: datetime) -> datetime:
+    return moment.astimezone(WIB)
+
+
+def format_wib(moment: datetime, language: str = "id") -> str:
+    """E.g. ``Senin, 12 Mei 2025, 09.41 WIB`` (id) or ``Monday, 12 May 2025, 09:41 WIB`` (en)."""
+    local = to_wib(moment)
+    lang = "en" if language == "en" else "id"
+    day = _DAYS[lang][local.weekday()]
+    month = _MONTHS[lang][local.month - 1]
+    sep = ":" if lang == "en" else "."
+    return f"{day}, {local.day} {month} {local.year}, {local:%H}{sep}{local:%M} WIB"
+
+
+def format_day(moment: datetime | object, language: str = "id") -> str:
+    lang = "en" if language == "en" else "id"
+    d = moment
+    return f"{_DAYS[lang][d.weekday()]}, {d.day} {_MONTHS[lang][d.month - 1]} {d.year}"  # type: ignore[attr-defined]
+
+
+def layout(content: Printout) -> list[Block]:
+    """The blocks of a printout, top to bottom."""
+    if isinstance(content, ServiceReceipt):
+        return _receipt(content)
+    if isinstance(content, QueueTicket):
+        return _ticket(content, title="ticket")
+    if isinstance(content, DayReport):
+        return _day_report(content)
+    if isinstance(content, TestPage):
+        return _test_page(content)
+    raise TypeError(f"nothing to print for {type(content).__name__}")
+
+
+def _head(t: QueueTicket, title: str) -> list[Block]:
+    lang = t.language
+    blocks: list[Block] = [
+        Text(label("header", lang), "heading", bold=True, center=True),
+        Text(t.outpost_name, "body", center=True),
+        Text(label("regency", lang), "small", center=True),
+        Rule(),
+        Text(label(title, lang).upper(), "small", bold=True, center=True),
+    ]
+    if t.is_reprint:
+        blocks.append(Text(f"*** {label('reprint', lang)} ***", "small", bold=True, center=True))
+    blocks += [
+        Text(t.service_name.in_(lang), "heading", bold=True, center=True),
+        Text(label("your_number", lang), "small", center=True),
+        BigNumber(t.queue_number),
+        Text(f"{label('counter', lang)} {t.counter}", "heading", bold=True, center=True),
+        Text(format_wib(t.issued_at, lang), "small", center=True),
+        Rule(),
+        Field(label("ahead", lang), str(t.people_ahead), bold=True),
+        Field(label("wait", lang), f"± {t.estimated_wait_minutes} {label('minutes', lang)}"),
+    ]
+    return blocks
+
+
+def _qr(t: QueueTicket) -> list[Block]:
+    lang = t.language
+    return [
+        Rule(),
+        Field(label("tracking", lang), t.tracking_code, bold=True),
+        QRCode(t.tracking_code, caption=label("scan", lang)),
+    ]
+
+
+def _ticket(t: QueueTicket, title: str) -> list[Block]:
+    return [
+        *_head(t, title),
+        *_qr(t),
+        Text(label("wait_call", t.language), "small", center=True),
+    ]
+
+
+def _receipt(r: ServiceReceipt) -> list[Block]:
+    t = r.ticket
+    lang = t.language
+    blocks: list[Block] = [
+        *_head(t, "receipt"),
+        Rule(),
+        Field(label("name", lang), r.resident_name),
+        Field(label("nik", lang), r.nik_masked),
+    ]
+    if r.documents:
+        blocks += [Spacer(0.3), Text(label("documents", lang), "body", bold=True)]
+        other = "id" if lang == "en" else "en"
+        blocks += [Bullet(d.in_(lang), sub=d.in_(other)) for d in r.documents]
+    if r.note:
+        blocks += [Spacer(0.3), Text(r.note, "small")]
+    blocks += _qr(t)
+    blocks.append(Text(label("wait_call", lang), "small", center=True))
+    return blocks
+
+
+REPORT_COLUMNS = (
+    Bilingual("Layanan", "Service"),
+    Bilingual("Terbit", "Issued"),
+    Bilingual("Dilayani", "Served"),
+    Bilingual("Tidak hadir", "No-show"),
+    Bilingual("Batal", "Void"),
+    Bilingual("Tunggu rata-rata", "Mean wait"),
+    Bilingual("Tunggu P90", "P90 wait"),
+    Bilingual("Lama layanan", "Mean service"),
+)
+
+
+def _day_report(r: DayReport) -> list[Block]:
+    assert r.totals is not None
+    return [
+        Text("LAPORAN HARIAN ANTREAN", "title", bold=True),
+        Text("Daily queue report", "small"),
+        Text(f"{r.outpost_name} · Kabupaten Banyuwangi", "body"),
+        Field("Tanggal / Date", format_day(r.day, "id")),
+        Field("Dibuat / Generated", format_wib(r.generated_at, "id")),
+        Spacer(0.5),
+        ReportTable(REPORT_COLUMNS, r.rows, r.totals),
+        Spacer(0.5),
+        Text("Waktu dalam menit. P90: 90% warga menunggu tidak lebih dari ini.", "small"),
+        Text("Times in minutes. P90: 90% of residents waited no longer than this.", "small"),
+    ]
+
+
+def _test_page(p: TestPage) -> list[Block]:
+    return [
+        Text("HALAMAN UJI / TEST PAGE", "heading", bold=True, center=True),
+        Text(p.outpost_name or "PPP Kiosk", "body", center=True),
+        Rule(),
+        Field("Printer", p.printer_name),
+        Field("Profil / Profile", p.profile),
+        Field("Waktu / Time", format_wib(p.printed_at, "id")),
+        Rule(),
+        BigNumber("A-000"),
+        Text("Huruf tebal / Bold text", "body", bold=True),
+        Text("Pelayanan KTP-el, KK, Akta Kelahiran; Rp 10.000,00 — “kutip” é ñ", "body"),
+        Text("0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz", "small"),
+        QRCode("PPP-TEST-0000", caption="QR: PPP-TEST-0000"),
+        Text(
+            "Jika semua terbaca jelas, printer siap. / "
+            "If all of this reads well, the printer is ready.",
+            "small",
+            center=True,
+        ),
+    ]
