@@ -14,6 +14,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -58,8 +59,9 @@ def escpos_printer_module() -> ModuleType:
             import platformdirs
 
             cache = platformdirs.user_cache_path("ppp-kiosk") / "escpos"
-            cache.mkdir(parents=True, exist_ok=True)
             os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
+        # escpos writes its pickle there at import and fails if the folder is missing.
+        Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]).mkdir(parents=True, exist_ok=True)
         import escpos.printer
 
         return escpos.printer
