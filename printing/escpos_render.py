@@ -9,6 +9,8 @@ looks like the PDF. escpos is imported lazily: importing it costs about half a s
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 import textwrap
 import threading
 import unicodedata
@@ -61,9 +63,23 @@ def escpos_printer_module() -> ModuleType:
             cache = platformdirs.user_cache_path("ppp-kiosk") / "escpos"
             os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(cache)
         # escpos writes its pickle there at import and fails if the folder is missing.
-        Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]).mkdir(parents=True, exist_ok=True)
-        import escpos.printer
+        cache_dir = Path(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"])
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        if "escpos.capabilities" in sys.modules:
+            import escpos.printer
 
+            return escpos.printer
+        # escpos calls mkdtemp() at import even when the variable is set (an eagerly evaluated
+        # default); point it at our cache and remove the empty folder it makes.
+        saved = tempfile.tempdir
+        tempfile.tempdir = str(cache_dir)
+        try:
+            import escpos.printer
+        finally:
+            tempfile.tempdir = saved
+            for leftover in cache_dir.glob("tmp*"):
+                if leftover.is_dir() and not any(leftover.iterdir()):
+                    leftover.rmdir()
         return escpos.printer
 
 
