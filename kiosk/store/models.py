@@ -46,6 +46,7 @@ class QueueTicket(Base):
             "status IN ('waiting','called','served','no_show','void')", name="ck_ticket_status"
         ),
         Index("ix_ticket_day_status", "day", "status", "service_code"),
+        Index("ix_ticket_day_service_status_seq", "day", "service_code", "status", "sequence"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -16,8 +17,18 @@ def new_id() -> str:
 
 
 def enqueue(session: Session, record_id: str, kind: str, now: datetime) -> None:
-    session.add(
-        OutboxEntry(record_id=record_id, kind=kind, state="pending", attempts=0, created_at=now)
+    # Plain inserts on the hot path of every submission: no unit-of-work bookkeeping.
+    session.execute(
+        insert(OutboxEntry),
+        [
+            {
+                "record_id": record_id,
+                "kind": kind,
+                "state": "pending",
+                "attempts": 0,
+                "created_at": now,
+            }
+        ],
     )
 
 
@@ -29,15 +40,18 @@ def add_ticket_event(
     operator_id: str | None = None,
 ) -> None:
     event_id = new_id()
-    session.add(
-        TicketEvent(
-            id=event_id,
-            ticket_id=ticket.id,
-            event=event,
-            at=now,
-            counter=ticket.counter,
-            operator_id=operator_id,
-        )
+    session.execute(
+        insert(TicketEvent),
+        [
+            {
+                "id": event_id,
+                "ticket_id": ticket.id,
+                "event": event,
+                "at": now,
+                "counter": ticket.counter,
+                "operator_id": operator_id,
+            }
+        ],
     )
     enqueue(session, event_id, "ticket_event", now)
 
