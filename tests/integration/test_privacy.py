@@ -1,0 +1,62 @@
+"""Purging personal answers after the retention period, never before they are synced."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from kiosk.bootstrap import build_app
+from kiosk.config import KioskSettings
+from kiosk.store.models import OutboxEntry, QueueTicket, ServiceRequest
+from kiosk.usecases import day_summary, submit_request
+from kiosk.usecases.privacy import purge_personal_data
+from tests.fakes import SteppingClock
+from tests.samples import KTP_BARU
+
+
+@pytest.fixture
+def clock():
+    return SteppingClock()
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    app = build_app(
+        KioskSettings(kiosk_id="rgj-1", outpost="rogojampi", data_dir=tmp_path), clock=clock
+    )
+    yield app
+    app.close()
+
+
+def test_purge_erases_old_synced_answers_and_keeps_the_rest(app, clock):
+    synced = submit_request(app.context, "KTP_BARU", KTP_BARU, language="id", notice_version="1")
+    unsynced = submit_request(app.context, "KTP_BARU", KTP_BARU, language="id", notice_version="1")
+    with app.store.uow() as uow:
+        uow.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.record_id == synced.request_id)
+            .values(state="sent")
+        )
+        uow.commit()
+    first_day = clock().date()
+    clock.advance(days=10)
+    recent = submit_request(app.context, "KTP_BARU", KTP_BARU, language="id", notice_version="1")
+    with app.store.uow() as uow:
+        uow.session.execute(
+            update(OutboxEntry)
+            .where(OutboxEntry.record_id == recent.request_id)
+            .values(state="sent")
+        )
+        uow.commit()
+
+    assert purge_personal_data(app.context, retention_days=7) == 1
+
+    with app.store.uow(read_only=True) as uow:
+        rows = uow.session.execute(select(ServiceRequest.id, ServiceRequest.answers)).all()
+        answers = {row.id: row.answers for row in rows}
+        tickets = uow.session.scalars(select(QueueTicket.number)).all()
+    assert answers[synced.request_id] is None
+    assert answers[unsynced.request_id] is not None  # never purged before the server has it
+    assert answers[recent.request_id] is not None  # younger than the retention
+    assert len(tickets) == 3
+    assert day_summary(app.context, first_day).total_issued == 2  # statistics survive
