@@ -60,7 +60,7 @@ def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     path = demo_config_path() if args.demo else (args.config or default_config_path())
     try:
         settings = load_config(path)
@@ -69,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from kiosk.bootstrap import build_app
+    from kiosk.logsetup import configure_logging
     from kiosk.store.db import StoreError
+
+    configure_logging(settings.resolved_data_dir() / "logs")
 
     try:
         app = build_app(settings)

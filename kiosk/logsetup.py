@@ -1,0 +1,42 @@
+"""Logging to an owner-only rotating file in the data folder, with identity numbers masked.
+
+A NIK or KK (16 digits) or a phone number that reaches a log message by any path is
+masked before it is written: first 4 and last 2 digits of a NIK/KK, last 3 of a phone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+_SIXTEEN = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{2})(?!\d)")
+_PHONE = re.compile(r"(?<![\d])(\+?62|0)8[\d\- ]{6,13}(\d{3})(?!\d)")
+
+
+def mask_identifiers(text: str) -> str:
+    text = _SIXTEEN.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
+    return _PHONE.sub(lambda m: f"{m.group(1)}8*****{m.group(2)}", text)
+
+
+class MaskingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_identifiers(super().format(record))
+
+
+def configure_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
+    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = log_dir / "kiosk.log"
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    formatter = MaskingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    file_handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(formatter)
+    console = logging.StreamHandler()
+    console.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [file_handler, console]
+    root.setLevel(level)
+    return path
