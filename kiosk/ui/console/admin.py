@@ -1,0 +1,458 @@
+"""The admin panel: sync state and commands, printer test page, catalogue, config, own PIN."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.console.pin import Keypad, PinDisplay
+from kiosk.ui.console.widgets import (
+    StatusLine,
+    fit_orientation,
+    heading,
+    touch_button,
+    wib_datetime,
+)
+from kiosk.ui.i18n import tr
+from kiosk.ui.tasks import run_task
+
+SECRET_KEYS = {"token"}
+
+
+def config_lines(settings: Any) -> list[str]:
+    """The settings as ``key = value`` lines; secrets show only their last 4 characters."""
+    lines: list[str] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key in value:
+                walk(f"{prefix}.{key}" if prefix else key, value[key])
+            return
+        leaf = prefix.rsplit(".", 1)[-1]
+        if leaf in SECRET_KEYS:
+            text = str(value or "")
+            value = f"…{text[-4:]}" if len(text) > 4 else ("****" if text else "")
+        lines.append(f"{prefix} = {value}")
+
+    walk("", settings.model_dump(mode="json"))
+    return lines
+
+
+def _section() -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName("StaffSection")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(20, 16, 20, 16)
+    layout.setSpacing(10)
+    return frame, layout
+
+
+class ChangePinForm(QWidget):
+    """Old PIN, new PIN twice, on our own keypad: the kiosk has no keyboard."""
+
+    FIELDS = ("old", "new", "repeat")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.rows: dict[str, Any] = {}
+        self.dots: dict[str, PinDisplay] = {}
+        self.labels: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for row, name in enumerate(self.FIELDS):
+            choose = touch_button(role="choice", checkable=True)
+            choose.setAutoExclusive(True)
+            choose.clicked.connect(lambda _=False, n=name: self.focus(n))
+            dots = PinDisplay()
+            dots.setProperty("small", True)
+            self.rows[name] = choose
+            self.dots[name] = dots
+            grid.addWidget(choose, row, 0)
+            grid.addWidget(dots, row, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        self.keypad = Keypad()
+        self.keypad.digit.connect(lambda d: self.dots[self.target].add(d))
+        self.keypad.erase.connect(lambda: self.dots[self.target].erase())
+        self.keypad.submit.connect(self._next)
+        layout.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.save = touch_button(role="primary")
+        layout.addWidget(self.save)
+        self.target = "old"
+        self.focus("old")
+
+    def focus(self, name: str) -> None:
+        self.target = name
+        self.rows[name].setChecked(True)
+
+    def _next(self) -> None:
+        index = self.FIELDS.index(self.target)
+        if index + 1 < len(self.FIELDS):
+            self.focus(self.FIELDS[index + 1])
+        else:
+            self.save.click()
+
+    def values(self) -> tuple[str, str, str]:
+        return tuple(self.dots[n].pin for n in self.FIELDS)  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        for dots in self.dots.values():
+            dots.clear()
+        self.focus("old")
+
+    def retranslate(self) -> None:
+        for name in self.FIELDS:
+            self.rows[name].setText(tr(f"staff.admin.pin_{name}"))
+        self.save.setText(tr("staff.admin.pin_save"))
+        self.keypad.retranslate()
+
+
+class AdminPanel(QWidget):
+    back_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(self, app, sync_bridge, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setObjectName("AdminPanel")
+        self._app = app
+        self.bridge = sync_bridge
+        self.operator: Any = None
+        self.printer_state: Any = None
+        self._printer_error: BaseException | None = None
+        self.busy = False
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(12)
+        header = QHBoxLayout()
+        self.title = heading(level=1)
+        header.addWidget(self.title, 1)
+        self.back_button = touch_button(role="secondary")
+        self.back_button.clicked.connect(self.back_requested)
+        self.exit_button = touch_button(role="danger", object_name="StaffExit")
+        self.exit_button.clicked.connect(self.exit_requested)
+        header.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.exit_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(header)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("StaffScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("StaffBody")
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
+        self.columns.setContentsMargins(0, 0, 8, 0)
+        self.columns.setSpacing(24)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        left.setSpacing(16)
+        right.setSpacing(16)
+        left.addWidget(self._build_sync())
+        left.addWidget(self._build_printer())
+        left.addWidget(self._build_catalogue())
+        left.addStretch(1)
+        right.addWidget(self._build_config())
+        right.addWidget(self._build_pin())
+        right.addStretch(1)
+        self.columns.addLayout(left, 1)
+        self.columns.addLayout(right, 1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.status = StatusLine()
+        outer.addWidget(self.status)
+
+        if self.bridge is not None:
+            self.bridge.state_changed.connect(self._show_sync)
+            self.bridge.retry_done.connect(self._retried)
+        self.retranslate()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_sync(self) -> QFrame:
+        frame, layout = _section()
+        self.sync_title = heading()
+        layout.addWidget(self.sync_title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        self.sync_names: dict[str, QLabel] = {}
+        self.sync_values: dict[str, QLabel] = {}
+        for row, key in enumerate(("pending", "sent", "dead", "last_success", "last_error")):
+            name, value = QLabel(), QLabel()
+            value.setWordWrap(True)
+            value.setObjectName("StaffValue")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+            self.sync_names[key] = name
+            self.sync_values[key] = value
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        self.sync_note = QLabel()
+        self.sync_note.setObjectName("StaffHint")
+        self.sync_note.setWordWrap(True)
+        layout.addWidget(self.sync_note)
+        row = QHBoxLayout()
+        self.sync_now_button = touch_button(role="primary")
+        self.sync_now_button.clicked.connect(self.sync_now)
+        self.retry_button = touch_button()
+        self.retry_button.clicked.connect(self.retry_dead)
+        row.addWidget(self.sync_now_button)
+        row.addWidget(self.retry_button)
+        layout.addLayout(row)
+        return frame
+
+    def _build_printer(self) -> QFrame:
+        frame, layout = _section()
+        self.printer_title = heading()
+        layout.addWidget(self.printer_title)
+        self.printer_label = QLabel()
+        self.printer_label.setWordWrap(True)
+        layout.addWidget(self.printer_label)
+        self.test_page_button = touch_button()
+        self.test_page_button.clicked.connect(self.print_test_page)
+        layout.addWidget(self.test_page_button)
+        return frame
+
+    def _build_catalogue(self) -> QFrame:
+        frame, layout = _section()
+        self.catalogue_title = heading()
+        layout.addWidget(self.catalogue_title)
+        self.catalogue_label = QLabel()
+        self.catalogue_label.setWordWrap(True)
+        layout.addWidget(self.catalogue_label)
+        return frame
+
+    def _build_config(self) -> QFrame:
+        frame, layout = _section()
+        self.config_title = heading()
+        layout.addWidget(self.config_title)
+        self.config_view = QPlainTextEdit()
+        self.config_view.setObjectName("StaffConfig")
+        self.config_view.setReadOnly(True)
+        self.config_view.setMinimumHeight(300)
+        self.config_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.config_view.setPlainText("\n".join(config_lines(self._app.settings)))
+        layout.addWidget(self.config_view)
+        return frame
+
+    def _build_pin(self) -> QFrame:
+        frame, layout = _section()
+        self.pin_title = heading()
+        layout.addWidget(self.pin_title)
+        self.pin_form = ChangePinForm()
+        self.pin_form.save.clicked.connect(self.change_pin)
+        layout.addWidget(self.pin_form)
+        return frame
+
+    # --- language and layout --------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("staff.admin.title"))
+        self.back_button.setText(tr("staff.admin.back"))
+        self.exit_button.setText(tr("staff.exit"))
+        self.sync_title.setText(tr("staff.admin.sync"))
+        for key, label in self.sync_names.items():
+            label.setText(tr(f"staff.admin.sync_{key}"))
+        self.sync_now_button.setText(tr("staff.admin.sync_now"))
+        self.retry_button.setText(tr("staff.admin.retry_dead"))
+        self.printer_title.setText(tr("staff.admin.printer"))
+        self.test_page_button.setText(tr("staff.admin.test_page"))
+        self.catalogue_title.setText(tr("staff.admin.catalogue"))
+        self.catalogue_label.setText(
+            tr("staff.admin.catalogue_version", version=self._app.catalogue.version)
+        )
+        self.config_title.setText(tr("staff.admin.config"))
+        self.pin_title.setText(tr("staff.admin.pin"))
+        self.pin_form.retranslate()
+        self._show_sync(self.bridge.state if self.bridge is not None else None)
+        self._show_printer()
+        self.status.retranslate()
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        fit_orientation(self.columns, event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
+    # --- session --------------------------------------------------------------------------
+
+    def start(self, operator: Any) -> None:
+        self.operator = operator
+        self.pin_form.clear()
+        self.status.clear_message()
+        if self.bridge is not None:
+            self.bridge.poll()
+        self.check_printer()
+
+    def stop(self) -> None:
+        self.operator = None
+        self.pin_form.clear()
+
+    # --- sync -----------------------------------------------------------------------------
+
+    @property
+    def sync_configured(self) -> bool:
+        return self.bridge is not None and self.bridge.configured
+
+    def _show_sync(self, state: Any) -> None:
+        configured = self.sync_configured
+        values = {
+            "pending": getattr(state, "pending", None),
+            "sent": getattr(state, "sent", None),
+            "dead": getattr(state, "dead", None),
+            "last_success": _when(getattr(state, "last_success_at", None)),
+            "last_error": getattr(state, "last_error", None) or "–",
+        }
+        for key, label in self.sync_values.items():
+            value = values[key]
+            label.setText("–" if value is None else str(value))
+        if not configured:
+            self.sync_note.setText(tr("staff.admin.sync_not_configured"))
+        elif getattr(state, "running", False):
+            self.sync_note.setText(tr("staff.admin.sync_running"))
+        else:
+            self.sync_note.setText("")
+        self.sync_note.setVisible(bool(self.sync_note.text()))
+        self.sync_now_button.setEnabled(configured)
+        self.retry_button.setEnabled(configured and bool(values["dead"]))
+
+    def sync_now(self) -> None:
+        if self.bridge is not None and self.bridge.sync_now():
+            self.status.show_message("staff.admin.sync_started", "info")
+        else:
+            self.status.show_message("staff.admin.sync_not_configured", "error")
+
+    def retry_dead(self) -> None:
+        if self.bridge is not None and self.bridge.retry_dead():
+            self.retry_button.setEnabled(False)
+            self.status.show_message("staff.status_line.working", "info")
+        else:
+            self.status.show_message("staff.admin.sync_not_configured", "error")
+
+    def _retried(self, count: object, error: BaseException | None) -> None:
+        if error is not None:
+            self.status.show_error(error)
+        else:
+            shown = count if isinstance(count, int) else "–"
+            self.status.show_message("staff.admin.retried", count=shown)
+        self._show_sync(self.bridge.state)
+
+    # --- printer --------------------------------------------------------------------------
+
+    def check_printer(self) -> None:
+        printer = self._app.printer
+
+        def done(state: object, error: BaseException | None) -> None:
+            self.printer_state, self._printer_error = state, error
+            self._show_printer()
+
+        run_task(printer.status, done, kind="io")
+
+    def _show_printer(self) -> None:
+        settings = self._app.settings.printer
+        state = self.printer_state
+        if state is None:
+            health = tr("staff.admin.printer_checking")
+        elif state.ready is True:
+            health = tr("staff.admin.printer_ready")
+        elif state.ready is None:
+            health = tr("staff.admin.printer_unknown")
+        else:
+            health = tr(f"staff.printer.{state.reason_code or 'io_error'}")
+        self.printer_label.setText(
+            tr(
+                "staff.admin.printer_state",
+                backend=settings.backend,
+                profile=settings.profile,
+                health=health,
+            )
+        )
+
+    def print_test_page(self) -> None:
+        from printing import TestPage
+
+        app = self._app
+        page = TestPage(
+            printer_name=app.settings.printer.backend,
+            profile=app.settings.printer.profile,
+            printed_at=app.context.clock(),
+            outpost_name=app.settings.outpost_name,
+        )
+        self._set_busy(True)
+
+        def done(_result: object, error: BaseException | None) -> None:
+            self._set_busy(False)
+            if error is not None:
+                self.status.show_error(error)
+            else:
+                self.status.show_message("staff.admin.test_page_done")
+            self.check_printer()
+
+        run_task(lambda: app.printer.print(page), done, kind="io")
+
+    # --- own PIN --------------------------------------------------------------------------
+
+    def change_pin(self) -> None:
+        if self.operator is None or self.busy:
+            return
+        old, new, repeat = self.pin_form.values()
+        if not old or not new:
+            self.status.show_message("staff.admin.pin_missing", "error")
+            return
+        if new != repeat:
+            self.status.show_message("staff.admin.pin_mismatch", "error")
+            self.pin_form.dots["repeat"].clear()
+            self.pin_form.focus("repeat")
+            return
+        from kiosk.usecases import change_pin
+
+        ctx, operator_id = self._app.context, self.operator.id
+        self._set_busy(True)
+
+        def done(_result: object, error: BaseException | None) -> None:
+            self._set_busy(False)
+            self.pin_form.clear()
+            if error is not None:
+                from kiosk.usecases import PinRejected
+
+                if isinstance(error, PinRejected):
+                    self.status.show_message("staff.admin.pin_old_wrong", "error")
+                else:
+                    self.status.show_error(error)
+            else:
+                self.status.show_message("staff.admin.pin_changed")
+
+        run_task(lambda: change_pin(ctx, operator_id, old, new), done)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if busy:
+            self.status.show_message("staff.status_line.working", "info")
+        for button in (self.test_page_button, self.pin_form.save):
+            button.setEnabled(not busy)
+
+
+def _when(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return wib_datetime(value)
+    if isinstance(value, int | float):
+        from datetime import UTC
+
+        return wib_datetime(datetime.fromtimestamp(value, UTC))
+    return str(value)

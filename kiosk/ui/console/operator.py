@@ -1,0 +1,727 @@
+"""The operator console: today's queue per counter and service, and the counter's actions.
+
+Every action runs through ``run_task``; the buttons stay disabled until it has finished and
+the status line says what happened. No rule lives here: the use cases decide.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.console.widgets import StatusLine, fit_orientation, heading, touch_button, wib_time
+from kiosk.ui.i18n import current_language, pick, tr
+from kiosk.ui.tasks import run_task
+from kiosk.usecases import Operator, TicketView, TodayQueue
+
+REFRESH_MS = 5000
+VOID_CONFIRM_MS = 6000
+
+
+def _counter_key(counter: str) -> tuple[int, str]:
+    return (int(counter), counter) if counter.isdigit() else (10**6, counter)
+
+
+class OperatorConsole(QWidget):
+    """Emits ``admin_requested`` from the Admin button and ``exit_requested`` from Keluar."""
+
+    admin_requested = Signal()
+    exit_requested = Signal()
+    language_toggled = Signal()
+    callout_requested = Signal()
+    called = Signal(str, str, bool)  # number, counter, is_recall
+
+    def __init__(self, app, parent: QWidget | None = None) -> None:  # noqa: ANN001 - KioskApp
+        super().__init__(parent)
+        self.setObjectName("OperatorConsole")
+        self._app = app
+        self.operator: Operator | None = None
+        self.queue: TodayQueue | None = None
+        self.counter: str | None = None
+        self.service_code: str | None = None
+        self.selected: TicketView | None = None
+        self.busy = False
+        self._refreshing = False
+        self._void_armed: str | None = None
+        self._services = [s for s in getattr(app.catalogue, "services", ())]
+        self._counters = sorted({s.counter for s in self._services}, key=_counter_key)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setSpacing(12)
+        outer.addLayout(self._build_header())
+        scroll = QScrollArea()
+        scroll.setObjectName("StaffScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("StaffBody")
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
+        self.columns.setContentsMargins(0, 0, 8, 0)
+        self.columns.setSpacing(24)
+        self.columns.addWidget(self._build_selection(), 4)
+        self.columns.addWidget(self._build_tickets(), 3)
+        self.columns.addWidget(self._build_actions(), 3)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.status = StatusLine()
+        outer.addWidget(self.status)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self._void_timer = QTimer(self)
+        self._void_timer.setSingleShot(True)
+        self._void_timer.timeout.connect(self._disarm_void)
+        if self._counters:
+            self.select_counter(self._counters[0])
+        self.retranslate()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        titles = QVBoxLayout()
+        self.title = heading(level=1)
+        self.who = QLabel()
+        self.who.setObjectName("StaffWho")
+        self.who.setWordWrap(True)
+        titles.addWidget(self.title)
+        titles.addWidget(self.who)
+        row.addLayout(titles, 1)
+        self.language_button = touch_button(role="secondary")
+        self.language_button.clicked.connect(self.language_toggled)
+        self.admin_button = touch_button(role="secondary", object_name="StaffAdminButton")
+        self.admin_button.clicked.connect(self.admin_requested)
+        self.admin_button.setVisible(False)
+        self.exit_button = touch_button(role="danger", object_name="StaffExit")
+        self.exit_button.clicked.connect(self.exit_requested)
+        for button in (self.language_button, self.admin_button, self.exit_button):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        return row
+
+    def _build_selection(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.counters_title = heading()
+        layout.addWidget(self.counters_title)
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        self.counter_group = QButtonGroup(self)
+        self.counter_group.setExclusive(True)
+        self.counter_buttons: dict[str, Any] = {}
+        for index, counter in enumerate(self._counters):
+            button = touch_button(role="choice", checkable=True)
+            button.setProperty("tall", True)
+            button.clicked.connect(lambda _=False, c=counter: self.select_counter(c))
+            self.counter_group.addButton(button)
+            self.counter_buttons[counter] = button
+            grid.addWidget(button, index // 3, index % 3)
+        layout.addLayout(grid)
+        self.services_title = heading()
+        layout.addWidget(self.services_title)
+        self.service_buttons: dict[str, Any] = {}
+        for service in self._services:
+            button = touch_button(role="choice", checkable=True)
+            button.setProperty("card", True)
+            button.clicked.connect(lambda _=False, s=service.code: self.select_service(s))
+            self.service_buttons[service.code] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+        return panel
+
+    def _build_tickets(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tickets_title = heading()
+        layout.addWidget(self.tickets_title)
+        self.tickets = QListWidget()
+        self.tickets.setObjectName("StaffTickets")
+        self.tickets.setMinimumHeight(360)
+        self.tickets.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.tickets.setWordWrap(True)
+        self.tickets.currentItemChanged.connect(self._ticket_chosen)
+        layout.addWidget(self.tickets, 1)
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("StaffHint")
+        layout.addWidget(self.empty_label)
+        return panel
+
+    def _build_actions(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        self.actions_title = heading()
+        layout.addWidget(self.actions_title)
+        self.call_next_button = touch_button(role="primary", object_name="StaffCallNext")
+        self.call_next_button.setProperty("tall", True)
+        self.call_next_button.clicked.connect(self.call_next)
+        layout.addWidget(self.call_next_button)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.recall_button = touch_button()
+        self.recall_button.clicked.connect(self.recall)
+        self.served_button = touch_button(role="success")
+        self.served_button.clicked.connect(self.mark_served)
+        self.no_show_button = touch_button()
+        self.no_show_button.clicked.connect(self.mark_no_show)
+        self.void_button = touch_button(role="danger")
+        self.void_button.clicked.connect(self.void)
+        self.reprint_button = touch_button()
+        self.reprint_button.clicked.connect(self.reprint)
+        self.callout_button = touch_button()
+        self.callout_button.clicked.connect(self.callout_requested)
+        buttons = (
+            self.recall_button,
+            self.served_button,
+            self.no_show_button,
+            self.void_button,
+            self.reprint_button,
+            self.callout_button,
+        )
+        for index, button in enumerate(buttons):
+            grid.addWidget(button, index // 2, index % 2)
+        layout.addLayout(grid)
+        self.walk_in_title = heading()
+        layout.addWidget(self.walk_in_title)
+        self.walk_in_button = touch_button(role="primary", object_name="StaffWalkIn")
+        self.walk_in_button.clicked.connect(self.print_walk_in)
+        layout.addWidget(self.walk_in_button)
+        self.report_title = heading()
+        layout.addWidget(self.report_title)
+        report_row = QHBoxLayout()
+        self.report_print_button = touch_button()
+        self.report_print_button.clicked.connect(self.print_report)
+        self.report_save_button = touch_button()
+        self.report_save_button.clicked.connect(self.save_report)
+        report_row.addWidget(self.report_print_button)
+        report_row.addWidget(self.report_save_button)
+        layout.addLayout(report_row)
+        layout.addStretch(1)
+        return panel
+
+    # --- language and layout --------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("staff.console.title", outpost=self._app.settings.outpost_name))
+        self._show_operator()
+        other = "en" if current_language() == "id" else "id"
+        self.language_button.setText(tr(f"staff.language.{other}"))
+        self.admin_button.setText(tr("staff.console.admin"))
+        self.exit_button.setText(tr("staff.exit"))
+        self.counters_title.setText(tr("staff.console.counters"))
+        self.actions_title.setText(tr("staff.console.actions"))
+        self.call_next_button.setText(tr("staff.action.call_next"))
+        self.recall_button.setText(tr("staff.action.recall"))
+        self.served_button.setText(tr("staff.action.served"))
+        self.no_show_button.setText(tr("staff.action.no_show"))
+        self.reprint_button.setText(tr("staff.action.reprint"))
+        self.callout_button.setText(tr("staff.action.callout"))
+        self.walk_in_title.setText(tr("staff.console.walk_in"))
+        self.report_title.setText(tr("staff.console.report"))
+        self.report_print_button.setText(tr("staff.action.report_print"))
+        self.report_save_button.setText(tr("staff.action.report_save"))
+        self._disarm_void()
+        self._show_queue()
+        self.status.retranslate()
+
+    def _show_operator(self) -> None:
+        if self.operator is None:
+            self.who.setText("")
+            return
+        self.who.setText(
+            tr(
+                "staff.console.signed_in",
+                name=self.operator.name,
+                role=tr(f"staff.role.{self.operator.role}"),
+            )
+        )
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        fit_orientation(self.columns, event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
+    # --- session --------------------------------------------------------------------------
+
+    def start(self, operator: Operator) -> None:
+        self.operator = operator
+        self.admin_button.setVisible(operator.role == "admin")
+        self._show_operator()
+        self.status.clear_message()
+        self.refresh()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.operator = None
+        self.admin_button.setVisible(False)
+        self.selected = None
+        self._disarm_void()
+
+    @property
+    def operator_id(self) -> str | None:
+        return self.operator.id if self.operator else None
+
+    # --- selection ------------------------------------------------------------------------
+
+    def select_counter(self, counter: str) -> None:
+        self.counter = counter
+        self.counter_buttons[counter].setChecked(True)
+        if self.service_code and self._service(self.service_code).counter != counter:
+            self.service_code = None
+        self._show_queue()
+
+    def select_service(self, code: str) -> None:
+        if self.service_code == code:
+            self.service_code = None  # a second tap clears the filter
+        else:
+            self.service_code = code
+            self.counter = self._service(code).counter
+            self.counter_buttons[self.counter].setChecked(True)
+        self._show_queue()
+
+    def _service(self, code: str):  # noqa: ANN202 - forms.Service
+        return self._app.catalogue.service(code)
+
+    def _service_name(self, code: str) -> str:
+        try:
+            return pick(self._service(code).name)
+        except (KeyError, AttributeError):
+            return code
+
+    def _ticket_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        self.selected = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        self._disarm_void()
+        self._update_buttons()
+
+    def select_ticket(self, ticket_id: str) -> bool:
+        for row in range(self.tickets.count()):
+            item = self.tickets.item(row)
+            if item.data(Qt.ItemDataRole.UserRole).ticket_id == ticket_id:
+                self.tickets.setCurrentItem(item)
+                return True
+        return False
+
+    # --- showing the queue ----------------------------------------------------------------
+
+    def show_queue(self, queue: TodayQueue) -> None:
+        self.queue = queue
+        self._show_queue()
+
+    def _counter_tickets(self) -> tuple[list[TicketView], list[TicketView]]:
+        called: list[TicketView] = []
+        waiting: list[TicketView] = []
+        if self.queue is None:
+            return called, waiting
+        for code, sq in self.queue.services.items():
+            if self.service_code and code != self.service_code:
+                continue
+            called += [t for t in sq.called if t.counter == self.counter]
+            waiting += [t for t in sq.waiting if t.counter == self.counter]
+        called.sort(key=lambda t: t.called_at or t.issued_at, reverse=True)
+        waiting.sort(key=lambda t: t.issued_at)
+        return called, waiting
+
+    def _show_queue(self) -> None:
+        services = self.queue.services if self.queue else {}
+        for counter, button in self.counter_buttons.items():
+            count = sum(1 for sq in services.values() for t in sq.waiting if t.counter == counter)
+            button.setText(tr("staff.console.counter_button", counter=counter, waiting=count))
+        for service in self._services:
+            button = self.service_buttons[service.code]
+            button.setVisible(service.counter == self.counter)
+            button.setChecked(service.code == self.service_code)
+            sq = services.get(service.code)
+            name = "\n".join(textwrap.wrap(pick(service.name), 34)[:3])
+            button.setText(
+                tr(
+                    "staff.console.service_card",
+                    letter=service.queue_letter,
+                    name=name,
+                    waiting=len(sq.waiting) if sq else 0,
+                    minutes=sq.estimated_wait_minutes if sq else 0,
+                )
+            )
+        self.services_title.setText(tr("staff.console.services", counter=self.counter or "–"))
+        title_key = (
+            "staff.console.tickets_service" if self.service_code else "staff.console.tickets"
+        )
+        self.tickets_title.setText(
+            tr(
+                title_key,
+                counter=self.counter or "–",
+                service=self._service_name(self.service_code or ""),
+            )
+        )
+        keep = self.selected.ticket_id if self.selected else None
+        called, waiting = self._counter_tickets()
+        self.tickets.blockSignals(True)
+        self.tickets.clear()
+        self.selected = None
+        for ticket in called + waiting:
+            item = QListWidgetItem(self._ticket_text(ticket))
+            item.setData(Qt.ItemDataRole.UserRole, ticket)
+            item.setSizeHint(item.sizeHint().expandedTo(self._row_size()))
+            self.tickets.addItem(item)
+            if ticket.ticket_id == keep:
+                self.tickets.setCurrentItem(item)
+                self.selected = ticket
+        self.tickets.blockSignals(False)
+        if self.queue is None:
+            self.empty_label.setText(tr("staff.console.loading"))
+        elif not called and not waiting:
+            self.empty_label.setText(tr("staff.console.nobody"))
+        else:
+            self.empty_label.setText(tr("staff.console.hint_select"))
+        self._update_buttons()
+
+    def _row_size(self):  # noqa: ANN202 - QSize
+        from PySide6.QtCore import QSize
+
+        return QSize(0, 104)
+
+    def _ticket_text(self, ticket: TicketView) -> str:
+        status = tr(f"staff.status.{ticket.status}")
+        moment = ticket.called_at if ticket.status == "called" else ticket.issued_at
+        extra = (
+            tr("staff.console.reprinted", count=ticket.print_count - 1)
+            if (ticket.print_count > 1)
+            else ""
+        )
+        return (
+            tr(
+                "staff.console.ticket_row",
+                number=ticket.number,
+                status=status,
+                time=wib_time(moment),
+                service=self._service_name(ticket.service_code),
+            )
+            + extra
+        )
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy and self.operator is not None
+        status = self.selected.status if self.selected else None
+        self.call_next_button.setEnabled(idle and self.counter is not None)
+        for button in (self.recall_button, self.served_button, self.no_show_button):
+            button.setEnabled(idle and status == "called")
+        self.void_button.setEnabled(idle and status in ("waiting", "called"))
+        self.reprint_button.setEnabled(idle and self.selected is not None)
+        self.walk_in_button.setEnabled(idle and self.service_code is not None)
+        self.walk_in_button.setText(
+            tr("staff.action.walk_in", service=self._service_name(self.service_code))
+            if self.service_code
+            else tr("staff.action.walk_in_choose")
+        )
+        self.report_print_button.setEnabled(idle)
+        self.report_save_button.setEnabled(idle)
+        self.tickets.setEnabled(not self.busy)
+
+    # --- background work -----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+        from kiosk.usecases import today_queue
+
+        ctx = self._app.context
+
+        def done(queue: object, error: BaseException | None) -> None:
+            self._refreshing = False
+            if error is None:
+                self.show_queue(queue)  # type: ignore[arg-type]
+
+        run_task(lambda: today_queue(ctx), done, kind="io")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if busy:
+            self.status.show_message("staff.status_line.working", "info")
+        self._update_buttons()
+
+    def _run(
+        self, work: Callable[[], Any], done: Callable[[Any], None], *, kind: str = "db"
+    ) -> None:
+        """Run ``work`` off the GUI thread; ``done(result)`` on success, else show the error."""
+        self._set_busy(True)
+
+        def finished(result: object, error: BaseException | None) -> None:
+            self._set_busy(False)
+            if error is not None:
+                self.status.show_error(error)
+            else:
+                done(result)
+            self.refresh()
+
+        run_task(work, finished, kind=kind)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def call_next(self) -> None:
+        from kiosk.usecases import call_next
+
+        ctx, counter, service = self._app.context, self.counter, self.service_code
+        who = self.operator_id
+
+        def done(ticket: TicketView | None) -> None:
+            if ticket is None:
+                self.status.show_message("staff.result.nobody_waiting", "info", counter=counter)
+                return
+            self.status.show_message(
+                "staff.result.called", number=ticket.number, counter=ticket.counter
+            )
+            self.selected = ticket
+            self.called.emit(ticket.number, ticket.counter, False)
+
+        self._run(
+            lambda: call_next(ctx, counter=counter, service_code=service, operator_id=who), done
+        )
+
+    def _ticket_action(self, use_case: Callable[..., TicketView], result_key: str) -> None:
+        if self.selected is None:
+            return
+        ctx, ticket_id, who = self._app.context, self.selected.ticket_id, self.operator_id
+
+        def done(ticket: TicketView) -> None:
+            self.status.show_message(result_key, number=ticket.number, counter=ticket.counter)
+            if result_key == "staff.result.recalled":
+                self.called.emit(ticket.number, ticket.counter, True)
+
+        self._run(lambda: use_case(ctx, ticket_id, who), done)
+
+    def recall(self) -> None:
+        from kiosk.usecases import recall
+
+        self._ticket_action(recall, "staff.result.recalled")
+
+    def mark_served(self) -> None:
+        from kiosk.usecases import mark_served
+
+        self._ticket_action(mark_served, "staff.result.served")
+
+    def mark_no_show(self) -> None:
+        from kiosk.usecases import mark_no_show
+
+        self._ticket_action(mark_no_show, "staff.result.no_show")
+
+    def void(self) -> None:
+        """Two taps: the first arms the button for a few seconds, the second voids."""
+        if self.selected is None:
+            return
+        if self._void_armed != self.selected.ticket_id:
+            self._void_armed = self.selected.ticket_id
+            self.void_button.setText(tr("staff.action.void_confirm", number=self.selected.number))
+            self._void_timer.start(VOID_CONFIRM_MS)
+            return
+        self._disarm_void()
+        from kiosk.usecases import void_ticket
+
+        self._ticket_action(void_ticket, "staff.result.voided")
+
+    def _disarm_void(self) -> None:
+        self._void_armed = None
+        self._void_timer.stop()
+        self.void_button.setText(tr("staff.action.void"))
+
+    def reprint(self) -> None:
+        if self.selected is None:
+            return
+        from kiosk.usecases import reprint
+
+        app, ticket_id, who = self._app, self.selected.ticket_id, self.operator_id
+        language = current_language()
+
+        def work() -> tuple[TicketView, Any]:
+            ticket = reprint(app.context, ticket_id, who)
+            return ticket, self._printout(ticket, language, is_reprint=True)
+
+        def printed(ticket: TicketView) -> None:
+            self.status.show_message("staff.result.reprinted", number=ticket.number)
+
+        self._print_after(work, printed)
+
+    def print_walk_in(self) -> None:
+        if self.service_code is None:
+            return
+        from kiosk.usecases import issue_ticket
+
+        app, code, language = self._app, self.service_code, current_language()
+
+        def work() -> tuple[Any, Any]:
+            issued = issue_ticket(app.context, code)
+            return issued, self._walk_in_printout(issued, language)
+
+        def printed(issued: Any) -> None:
+            from kiosk.usecases import record_printed
+
+            self.status.show_message("staff.result.walk_in", number=issued.number)
+            run_task(lambda: record_printed(app.context, issued.ticket_id), lambda *_: None)
+
+        self._print_after(work, printed)
+
+    def _print_after(self, work: Callable[[], tuple[Any, Any]], printed: Callable) -> None:
+        """Write first (the one writer thread), then print (an I/O thread), busy throughout."""
+        self._set_busy(True)
+        printer_holder: list[Any] = []
+
+        def stored(result: object, error: BaseException | None) -> None:
+            if error is not None:
+                self._set_busy(False)
+                self.status.show_error(error)
+                self.refresh()
+                return
+            record, printout = result  # type: ignore[misc]
+            printer_holder.append(record)
+            run_task(lambda: self._app.printer.print(printout), sent, kind="io")
+
+        def sent(_result: object, error: BaseException | None) -> None:
+            self._set_busy(False)
+            record = printer_holder[0]
+            if error is not None:
+                self.status._set(  # noqa: SLF001 - one message joining two facts
+                    lambda: (
+                        tr("staff.result.print_failed", number=record.number)
+                        + " "
+                        + _friendly(error)
+                    ),
+                    "error",
+                )
+            else:
+                printed(record)
+            self.refresh()
+
+        run_task(work, stored)
+
+    def _printout(self, ticket: TicketView, language: str, *, is_reprint: bool) -> Any:
+        """The queue ticket for a stored ticket, with the people still ahead of it."""
+        from kiosk.usecases import today_queue
+        from printing import QueueTicket
+
+        sq = today_queue(self._app.context).services.get(ticket.service_code)
+        ahead, wait = 0, 0
+        if sq is not None and ticket.status == "waiting":
+            ids = [t.ticket_id for t in sq.waiting]
+            ahead = ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
+            per_person = sq.estimated_wait_minutes / len(ids) if ids else 0
+            wait = round(ahead * per_person)
+        return QueueTicket(
+            outpost_name=self._app.settings.outpost_name,
+            service_name=self._service(ticket.service_code).name,
+            queue_number=ticket.number,
+            issued_at=ticket.issued_at,
+            people_ahead=ahead,
+            estimated_wait_minutes=wait,
+            counter=ticket.counter,
+            tracking_code=ticket.tracking_code,
+            language=language,
+            is_reprint=is_reprint,
+        )
+
+    def _walk_in_printout(self, issued: Any, language: str) -> Any:
+        from printing import QueueTicket
+
+        return QueueTicket(
+            outpost_name=self._app.settings.outpost_name,
+            service_name=self._service(issued.service_code).name,
+            queue_number=issued.number,
+            issued_at=issued.issued_at,
+            people_ahead=issued.people_ahead,
+            estimated_wait_minutes=issued.estimated_wait_minutes,
+            counter=issued.counter,
+            tracking_code=issued.tracking_code,
+            language=language,
+        )
+
+    # --- end of day -----------------------------------------------------------------------
+
+    def day_report(self) -> Any:
+        """The end-of-day report built from today's summary (runs off the GUI thread)."""
+        from kiosk.usecases import day_summary
+        from printing import DayReport, DayReportRow
+
+        summary = day_summary(self._app.context)
+        rows = []
+        for s in summary.services:
+            try:
+                name = self._service(s.service_code).name
+            except KeyError:
+                name = s.service_code
+            rows.append(
+                DayReportRow(
+                    service_name=name,
+                    issued=s.issued,
+                    served=s.served,
+                    no_show=s.no_show,
+                    void=s.void,
+                    mean_wait_min=s.mean_wait_min,
+                    p90_wait_min=s.p90_wait_min,
+                    mean_service_min=s.mean_service_min,
+                )
+            )
+        return DayReport(
+            outpost_name=self._app.settings.outpost_name,
+            day=summary.day,
+            rows=tuple(rows),
+            generated_at=self._app.context.clock(),
+        )
+
+    def print_report(self) -> None:
+        def work() -> None:
+            self._app.printer.print(self.day_report())
+
+        self._run(
+            work, lambda _: self.status.show_message("staff.result.report_printed"), kind="io"
+        )
+
+    def reports_folder(self) -> Path:
+        return self._app.paths.root / "reports"
+
+    def save_report(self) -> None:
+        folder = self.reports_folder()
+
+        def work() -> Path:
+            from printing import render_pdf
+
+            report = self.day_report()
+            data = render_pdf(report, paper="a4")
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"laporan-harian-{report.day.isoformat()}.pdf"
+            partial = path.with_suffix(".pdf.part")
+            partial.write_bytes(data)
+            partial.replace(path)
+            return path
+
+        self._run(
+            work,
+            lambda path: self.status.show_message("staff.result.report_saved", path=str(path)),
+            kind="io",
+        )
+
+
+def _friendly(error: BaseException) -> str:
+    from kiosk.ui.console.widgets import friendly_error
+
+    return friendly_error(error)

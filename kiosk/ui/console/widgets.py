@@ -1,0 +1,125 @@
+"""Small pieces every staff screen shares: touch buttons, the status line, friendly errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from kiosk.clock import to_wib
+from kiosk.ui.i18n import tr
+
+TOUCH_MIN = 64
+"""The smallest side of anything a finger presses, in pixels at 1920 × 1080."""
+
+
+def touch_button(
+    text: str = "",
+    *,
+    role: str = "secondary",
+    object_name: str = "",
+    checkable: bool = False,
+    parent: QWidget | None = None,
+) -> QPushButton:
+    """A button no smaller than 64 × 64; ``role`` picks its colours in the stylesheet."""
+    button = QPushButton(text, parent)
+    button.setMinimumSize(TOUCH_MIN, TOUCH_MIN)
+    button.setProperty("role", role)
+    button.setCheckable(checkable)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    if object_name:
+        button.setObjectName(object_name)
+    return button
+
+
+def fit_orientation(columns: QBoxLayout, width: int, height: int) -> None:
+    """Side by side in landscape, stacked in a portrait kiosk (1080 × 1920)."""
+    portrait = width < height
+    direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+    if columns.direction() != direction:
+        columns.setDirection(direction)
+
+
+def heading(text: str = "", *, level: int = 2, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("heading", level)
+    label.setWordWrap(True)
+    return label
+
+
+def wib_time(moment: datetime | None) -> str:
+    return "–" if moment is None else f"{to_wib(moment):%H:%M}"
+
+
+def wib_datetime(moment: datetime | None) -> str:
+    return "–" if moment is None else f"{to_wib(moment):%d-%m-%Y %H:%M} WIB"
+
+
+def friendly_error(error: BaseException) -> str:
+    """The one place that turns a core exception into words an operator understands."""
+    from kiosk.usecases import (
+        ConsoleLocked,
+        InvalidTransition,
+        PinRejected,
+        TicketNotFound,
+        UnknownService,
+        WeakPin,
+    )
+    from printing.errors import PrinterUnavailable
+
+    if isinstance(error, ConsoleLocked):
+        return tr("staff.error.locked", time=wib_time(error.until))
+    if isinstance(error, PinRejected):
+        return tr("staff.error.pin_rejected", left=error.attempts_left)
+    if isinstance(error, InvalidTransition):
+        return tr(
+            "staff.error.invalid_transition",
+            number=error.number,
+            status=tr(f"staff.status.{error.status}"),
+        )
+    if isinstance(error, TicketNotFound):
+        return tr("staff.error.ticket_not_found")
+    if isinstance(error, UnknownService):
+        return tr("staff.error.unknown_service")
+    if isinstance(error, WeakPin):
+        return tr("staff.error.weak_pin")
+    if isinstance(error, PrinterUnavailable):
+        return tr(f"staff.printer.{error.reason_code}")
+    if isinstance(error, OSError):
+        return tr("staff.error.disk")
+    return tr("staff.error.unexpected")
+
+
+class StatusLine(QLabel):
+    """The result of the last action, re-worded when the language changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StaffStatus")
+        self.setWordWrap(True)
+        self.setMinimumHeight(TOUCH_MIN)
+        self.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        self._render: Callable[[], str] = lambda: ""
+        self.setProperty("kind", "empty")
+
+    def show_message(self, key: str, kind: str = "ok", **fields: object) -> None:
+        self._set(lambda: tr(key, **fields), kind)
+
+    def show_error(self, error: BaseException) -> None:
+        self._set(lambda: friendly_error(error), "error")
+
+    def clear_message(self) -> None:
+        self._set(lambda: "", "empty")
+
+    def retranslate(self) -> None:
+        self.setText(self._render())
+
+    def _set(self, render: Callable[[], str], kind: str) -> None:
+        self._render = render
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(render())
