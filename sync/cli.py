@@ -1,0 +1,236 @@
+"""``kiosk-sync``: the admin's batch sync — push, status, retry-dead, pull."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+from sync.client import SyncAuthError, SyncClient, SyncError
+from sync.lock import PushAlreadyRunning
+from sync.pusher import PushProgress, outbox_status, push_pending, reconcile, retry_dead
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_BUSY = 0, 1, 2, 3, 4
+CATALOGUE_DIR = "catalogue"
+ETAG_FILE = ".etag"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-sync", description="PPP Kiosk admin sync")
+    parser.add_argument("--config", type=Path, help="path of kiosk.toml")
+    parser.add_argument("--demo", action="store_true", help="use the kiosk --demo configuration")
+    sub = parser.add_subparsers(dest="command", required=True)
+    push = sub.add_parser("push", help="send every pending record now")
+    push.add_argument("--batch-size", type=int, default=None)
+    push.add_argument("--no-reconcile", action="store_true", help="skip the count check after")
+    status = sub.add_parser("status", help="what is pending, sent and dead")
+    status.add_argument("--json", action="store_true")
+    sub.add_parser("retry-dead", help="put rejected records back in the queue")
+    sub.add_parser("pull", help="fetch the service catalogue and forms")
+    return parser
+
+
+def _load_app(args: argparse.Namespace) -> Any:
+    from kiosk.config import ConfigError, default_config_path, load_config
+
+    if args.demo:
+        from kiosk.__main__ import demo_config_path
+
+        path = demo_config_path()
+    else:
+        path = args.config or default_config_path()
+    try:
+        settings = load_config(path)
+    except ConfigError as exc:
+        raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
+    from kiosk.bootstrap import build_app
+
+    return build_app(settings)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"kiosk-sync: {message}\n")
+    return code
+
+
+class ProgressBar:
+    """One line on stderr, redrawn: records, records/s, ETA. No dependency needed."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self._last = 0.0
+
+    def __call__(self, progress: PushProgress) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and progress.done < progress.total:
+            return
+        self._last = now
+        fraction = progress.done / progress.total if progress.total else 1.0
+        filled = int(self.width * min(1.0, fraction))
+        eta = progress.eta_s
+        eta_text = f"{eta:5.0f}s" if eta is not None else "    ?"
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{progress.done}/{progress.total} records  {progress.per_s:7.0f} rec/s  ETA {eta_text}"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def _push(app: Any, args: argparse.Namespace) -> int:
+    client = SyncClient(app.settings.server)
+    bar = ProgressBar()
+    try:
+        summary = push_pending(
+            app, client, progress=bar, include_not_due=True, batch_size=args.batch_size
+        )
+    except PushAlreadyRunning as exc:
+        return _fail(str(exc), EXIT_BUSY)
+    except SyncAuthError as exc:
+        bar.close()
+        return _fail(f"{exc}; check [server] token in the kiosk config", EXIT_AUTH)
+    bar.close()
+    rows = [
+        ("accepted", summary.accepted),
+        ("duplicate", summary.duplicate),
+        ("rejected", summary.rejected),
+        ("remaining", summary.remaining),
+    ]
+    out = sys.stdout
+    out.write(f"{'result':<12}{'records':>10}\n")
+    for name, value in rows:
+        out.write(f"{name:<12}{value:>10}\n")
+    out.write(f"{'elapsed':<12}{summary.elapsed_s:>9.1f}s\n")
+    if summary.last_error:
+        out.write(f"last error: {summary.last_error}\n")
+    if summary.rejected:
+        out.write("rejected records are in the dead letter: `kiosk-sync status` shows why\n")
+    failed = not summary.ok
+    if not failed and not args.no_reconcile:
+        try:
+            check = reconcile(app, client)
+        except SyncError as exc:
+            out.write(f"count check not done: {exc}\n")
+            failed = True
+        else:
+            if check.ok:
+                out.write(f"server holds {check.server_count} records of this kiosk: ok\n")
+            else:
+                out.write(
+                    f"MISMATCH: server holds {check.server_count}, kiosk sent {check.local_sent}; "
+                    f"{check.requeued} records queued again — run push again\n"
+                )
+                failed = True
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _status(app: Any, args: argparse.Namespace) -> int:
+    status = outbox_status(app)
+    if args.json:
+        sys.stdout.write(json.dumps({"kiosk_id": app.settings.kiosk_id, **asdict(status)}) + "\n")
+        return EXIT_OK
+    out = sys.stdout
+    out.write(f"kiosk     {app.settings.kiosk_id} ({app.settings.outpost})\n")
+    out.write(f"server    {app.settings.server.url}\n")
+    out.write(f"pending   {status.pending}\nsent      {status.sent}\ndead      {status.dead}\n")
+    out.write(f"last success  {status.last_success_at or 'never'}\n")
+    if status.last_error:
+        out.write(f"last error    {status.last_error}\n")
+    for reason, count in status.dead_reasons.items():
+        out.write(f"  dead: {count} × {reason}\n")
+    return EXIT_OK
+
+
+def catalogue_dir(app: Any) -> Path:
+    return app.paths.root / CATALOGUE_DIR
+
+
+def pull_catalogue(app: Any, client: SyncClient) -> str:
+    """Fetch the catalogue; check it whole before it replaces the old one.
+
+    Form files already here stay (records captured with an older form version keep it).
+    Returns "unchanged" or the new catalogue version.
+    """
+    from forms import load_catalogue
+
+    target = catalogue_dir(app)
+    etag_path = target / ETAG_FILE
+    etag = etag_path.read_text().strip() if etag_path.exists() and target.exists() else None
+    answer = client.catalog(etag)
+    if answer.catalog is None:
+        return "unchanged"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".catalogue-", dir=target.parent))
+    try:
+        (staging / "forms").mkdir()
+        if (target / "forms").exists():
+            for old in (target / "forms").glob("*.json"):
+                shutil.copy2(old, staging / "forms" / old.name)
+        for name, content in answer.catalog.files.items():
+            (staging / name).write_text(
+                json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+        load_catalogue.cache_clear()
+        load_catalogue(staging)  # raises with the file and entry when anything is wrong
+        if answer.etag:
+            (staging / ETAG_FILE).write_text(answer.etag)
+        old = target.with_name(CATALOGUE_DIR + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        load_catalogue.cache_clear()
+    return answer.catalog.version
+
+
+def _pull(app: Any, _args: argparse.Namespace) -> int:
+    client = SyncClient(app.settings.server)
+    try:
+        version = pull_catalogue(app, client)
+    except SyncAuthError as exc:
+        return _fail(str(exc), EXIT_AUTH)
+    except SyncError as exc:
+        return _fail(f"catalogue not fetched: {exc}", EXIT_FAILED)
+    except ValueError as exc:  # forms' FormDefinitionError / CatalogueError
+        return _fail(f"the server's catalogue is not valid, the old one is kept: {exc}", 1)
+    if version == "unchanged":
+        sys.stdout.write("catalogue unchanged\n")
+    else:
+        sys.stdout.write(f"catalogue {version} saved in {catalogue_dir(app)}\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    app = _load_app(args)
+    try:
+        if args.command == "push":
+            return _push(app, args)
+        if args.command == "status":
+            return _status(app, args)
+        if args.command == "retry-dead":
+            count = retry_dead(app)
+            sys.stdout.write(f"{count} records queued again\n")
+            return EXIT_OK
+        return _pull(app, args)
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""The kiosk's background sync: a plain thread with callbacks, no Qt.
+
+It pushes soon after ``notify_submitted()``, on a timer, and when a periodic health probe
+sees the server come back. ``kiosk/ui`` wraps ``on_state`` in a Qt signal; ``kiosk-sync``
+and the tests use it as it is. After ``breaker_threshold`` consecutive fatal failures (or
+one auth failure) the circuit opens: it stops pushing and says why until ``sync_now()``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sync.client import SyncAuthError, SyncClient, SyncError
+from sync.lock import PushAlreadyRunning
+from sync.pusher import SyncParts, as_parts, outbox_status, push_pending
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncState:
+    pending: int = 0
+    sent: int = 0
+    dead: int = 0
+    last_success_at: str | None = None
+    last_error: str | None = None
+    running: bool = False
+    circuit_open: bool = False
+    online: bool | None = None
+    """What the last push or health probe saw; None before the first one."""
+
+
+class SyncWorker(threading.Thread):
+    def __init__(
+        self,
+        app_or_parts: Any,
+        client: SyncClient,
+        *,
+        on_state: Callable[[SyncState], None] | None = None,
+        interval_s: float = 300.0,
+        probe_interval_s: float = 30.0,
+        debounce_s: float = 2.0,
+        breaker_threshold: int = 3,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(name="sync-worker", daemon=True)
+        self.parts: SyncParts = as_parts(app_or_parts)
+        self.client = client
+        self.on_state = on_state
+        self.interval_s = interval_s
+        self.probe_interval_s = probe_interval_s
+        self.debounce_s = debounce_s
+        self.breaker_threshold = breaker_threshold
+        self._clock = clock
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._push_at: float | None = clock()  # push once at start
+        self._forced = False
+        self._fatal_streak = 0
+        self._next_probe = clock() + probe_interval_s
+        self._state = SyncState()
+
+    # -- called from any thread (the UI's) ---------------------------------------------
+
+    @property
+    def state(self) -> SyncState:
+        return self._state
+
+    def notify_submitted(self) -> None:
+        """A record was just written: push after a short pause that gathers a few more."""
+        with self._lock:
+            soon = self._clock() + self.debounce_s
+            if self._push_at is None or self._push_at > soon:
+                self._push_at = soon
+        self._wake.set()
+
+    def sync_now(self) -> None:
+        """Push at once, also closing an open circuit (the admin asked for it)."""
+        with self._lock:
+            self._forced = True
+            self._push_at = self._clock()
+        self._wake.set()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout)
+
+    # -- the thread --------------------------------------------------------------------
+
+    def run(self) -> None:
+        self._publish()
+        next_timer = self._clock() + self.interval_s
+        while not self._stopping.is_set():
+            now = self._clock()
+            with self._lock:
+                due = self._push_at is not None and self._push_at <= now
+                forced = self._forced
+                if due:
+                    self._push_at = None
+                    self._forced = False
+            if now >= next_timer:
+                due, next_timer = True, now + self.interval_s
+            if not due and now >= self._next_probe:
+                self._next_probe = now + self.probe_interval_s
+                due = self._probe_came_back()
+            if due and (forced or not self._state.circuit_open):
+                if forced:
+                    self._fatal_streak = 0
+                    self._update(circuit_open=False)
+                self._push_once()
+            self._wake.wait(self._sleep_for(next_timer))
+            self._wake.clear()
+        self._update(running=False)
+
+    def _sleep_for(self, next_timer: float) -> float:
+        now = self._clock()
+        moments = [next_timer, self._next_probe]
+        with self._lock:
+            if self._push_at is not None:
+                moments.append(self._push_at)
+        return max(0.01, min(moments) - now)
+
+    def _probe_came_back(self) -> bool:
+        """Probe the server; True when it answers after the last attempt found it down."""
+        was_online = self._state.online
+        try:
+            self.client.health()
+        except SyncError:
+            self._update(online=False)
+            return False
+        self._update(online=True)
+        pending = self._state.pending > 0
+        return pending and was_online is False and not self._state.circuit_open
+
+    def _push_once(self) -> None:
+        self._update(running=True)
+        error: str | None = None
+        online: bool | None = None
+        try:
+            summary = push_pending(self.parts, self.client)
+        except PushAlreadyRunning:
+            error = "another sync is running (kiosk-sync?); trying again later"
+        except SyncAuthError as exc:
+            error, online = str(exc), True
+            self._fatal_streak = self.breaker_threshold
+        except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+            log.exception("sync push failed")
+            error = f"{type(exc).__name__}: {exc}"
+            self._fatal_streak += 1
+        else:
+            online = summary.failed_batches == 0 or summary.fatal
+            if summary.fatal:
+                self._fatal_streak += 1
+            elif summary.failed_batches == 0:
+                self._fatal_streak = 0
+            error = summary.last_error
+            if summary.failed_batches and not summary.fatal:
+                online = False
+        circuit = self._fatal_streak >= self.breaker_threshold
+        if circuit:
+            error = f"sync stopped after repeated failures: {error}"
+        self._publish(running=False, last_error=error, circuit_open=circuit, online=online)
+
+    def _publish(self, **changes: Any) -> None:
+        try:
+            status = outbox_status(self.parts)
+            changes = {
+                "pending": status.pending,
+                "sent": status.sent,
+                "dead": status.dead,
+                "last_success_at": status.last_success_at,
+                **changes,
+            }
+        except Exception:  # noqa: BLE001 - a busy store must not kill the worker
+            log.exception("cannot read the outbox status")
+        if changes.get("online") is None:
+            changes.pop("online", None)
+        self._update(**changes)
+
+    def _update(self, **changes: Any) -> None:
+        self._state = replace(self._state, **changes)
+        if self.on_state is not None:
+            try:
+                self.on_state(self._state)
+            except Exception:  # noqa: BLE001 - a broken callback must not stop sync
+                log.exception("on_state callback failed")
