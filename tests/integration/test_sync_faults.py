@@ -6,6 +6,7 @@ so on; everything else is the real server. 413 and resets are real too.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from typing import Any
@@ -18,7 +19,6 @@ from sync.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncAuthError, SyncClient
 from sync.pusher import outbox_status, push_pending
-from tests.integration.conftest import ThreadServer  # noqa: F401 - re-exported fixture type
 
 
 @pytest.fixture
@@ -176,10 +176,8 @@ class ResetProxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self.listener.close()
