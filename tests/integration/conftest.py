@@ -249,3 +249,48 @@ def kiosk_factory(tmp_path: Path) -> Iterator[Any]:
     yield factory
     for app in apps:
         app.close()
+
+
+def _fresh_postgres_database(base_url: str) -> tuple[str, Any]:
+    """A new empty database on the test cluster; returns its URL and a drop function."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"mpp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The server's database: SQLite always, PostgreSQL when MPP_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'server.db'}"
+        return
+    base = os.environ.get("MPP_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MPP_TEST_POSTGRES_URL is not set")
+    url, drop = _fresh_postgres_database(base)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get("MPP_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("MPP_TEST_POSTGRES_URL is not set")
+    url, drop = _fresh_postgres_database(base)
+    yield url
+    drop()
