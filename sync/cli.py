@@ -62,8 +62,8 @@ def _fail(message: str, code: int) -> int:
 class ProgressBar:
     """One line on stderr, redrawn: records, records/s, ETA. No dependency needed."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.stream, self.width = stream, width
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream, self.width = stream or sys.stderr, width
         self._last = 0.0
 
     def __call__(self, progress: PushProgress) -> None:
