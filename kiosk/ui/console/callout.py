@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.console.sound import Chime, Voice
 from kiosk.ui.i18n import tr
@@ -108,11 +108,11 @@ class CallOutView(QWidget):
             self.counter.setText(tr("staff.callout.counter", counter=self.current.counter))
         earlier = [c for c in self.history if c != self.current][: len(self.recent)]
         for label, call in zip(self.recent, earlier + [None] * len(self.recent), strict=False):
-            label.setText(
-                ""
-                if call is None
-                else tr("staff.callout.recent_item", number=call.number, counter=call.counter)
-            )
+            label.setVisible(call is not None)
+            if call is not None:
+                label.setText(
+                    tr("staff.callout.recent_item", number=call.number, counter=call.counter)
+                )
 
     def present(self) -> None:
         """Fullscreen on the second display when there is one, else a normal window."""
@@ -131,6 +131,22 @@ class CallOutView(QWidget):
     @staticmethod
     def has_second_screen() -> bool:
         return len(QGuiApplication.screens()) > 1
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        self._scale_text(event.size().width(), event.size().height())
+        super().resizeEvent(event)
+
+    def _scale_text(self, width: int, height: int) -> None:
+        """Sizes follow the window, so a 1366 × 768 TV or a portrait screen shows it whole."""
+        scale = max(0.3, min(width / 1300, height / 1080))
+        portrait = width < height
+        self.recent_row.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        sizes = {self.number: 200, self.counter: 64, self.caption: 40, self.recent_title: 28}
+        sizes.update({label: 32 for label in self.recent})
+        for label, points in sizes.items():
+            label.setStyleSheet(f"font-size: {max(18, round(points * scale))}pt;")
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         self._speaker.stop()

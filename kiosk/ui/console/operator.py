@@ -76,9 +76,15 @@ class OperatorConsole(QWidget):
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
         self.columns.setContentsMargins(0, 0, 8, 0)
         self.columns.setSpacing(24)
+        # The ticket list and its actions stay side by side, also on a portrait screen.
+        work = QWidget()
+        work_row = QHBoxLayout(work)
+        work_row.setContentsMargins(0, 0, 0, 0)
+        work_row.setSpacing(24)
+        work_row.addWidget(self._build_tickets(), 4)
+        work_row.addWidget(self._build_actions(), 5)
         self.columns.addWidget(self._build_selection(), 4)
-        self.columns.addWidget(self._build_tickets(), 3)
-        self.columns.addWidget(self._build_actions(), 3)
+        self.columns.addWidget(work, 6)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.status = StatusLine()
@@ -260,7 +266,8 @@ class OperatorConsole(QWidget):
         )
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
-        fit_orientation(self.columns, event.size().width(), event.size().height())
+        # Three columns need about 1600 px; a 1366 × 768 screen stacks them like portrait.
+        fit_orientation(self.columns, event.size().width(), event.size().height(), 1600)
         super().resizeEvent(event)
 
     # --- session --------------------------------------------------------------------------

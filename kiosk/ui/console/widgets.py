@@ -35,9 +35,12 @@ def touch_button(
     return button
 
 
-def fit_orientation(columns: QBoxLayout, width: int, height: int) -> None:
-    """Side by side in landscape, stacked in a portrait kiosk (1080 × 1920)."""
-    portrait = width < height
+def fit_orientation(
+    columns: QBoxLayout, width: int, height: int, side_by_side_from: int = 0
+) -> None:
+    """Side by side in a wide landscape, stacked on a portrait kiosk (1080 × 1920) or on a
+    screen narrower than ``side_by_side_from`` pixels."""
+    portrait = width < height or width < side_by_side_from
     direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
     if columns.direction() != direction:
         columns.setDirection(direction)
