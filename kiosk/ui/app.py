@@ -1,0 +1,561 @@
+"""The GUI entry point: the resident's main window, ``run_gui`` and ``check_gui``.
+
+The window is a stack of screens; it owns the resident's session (the chosen service and
+the form screen holding the answers) and drops it whole on every reset. Work that touches
+the database or the printer runs through ``kiosk.ui.tasks.run_task``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.ui import i18n
+from kiosk.ui.i18n import pick, tr
+from kiosk.ui.idle import MIN_COUNTDOWN_S, IdleWatcher
+from kiosk.ui.messages import friendly, printer_problem
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.categories import CategoriesScreen
+from kiosk.ui.screens.form import FormScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.notice import NoticeScreen, load_notice
+from kiosk.ui.screens.recovery import RecoveryScreen
+from kiosk.ui.screens.review import ReviewScreen
+from kiosk.ui.screens.service import ServiceScreen
+from kiosk.ui.screens.services import ServicesScreen
+from kiosk.ui.screens.success import SuccessScreen
+from kiosk.ui.tasks import run_task
+from kiosk.ui.widgets.overlay import Overlay
+
+if TYPE_CHECKING:
+    from kiosk.bootstrap import KioskApp
+
+log = logging.getLogger(__name__)
+
+QUEUE_REFRESH_MS = 20_000
+FIRST_PAINT_ENV = "KIOSK_EXIT_AFTER_FIRST_PAINT"
+
+
+class MainWindow(QWidget):
+    def __init__(
+        self,
+        app: KioskApp,
+        *,
+        sync_bridge: Any = None,
+        idle_timeout_s: float | None = None,
+        idle_countdown_s: int = MIN_COUNTDOWN_S,
+        refresh_queue: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(app.settings.outpost_name)
+        self.app = app
+        self.catalogue = app.catalogue
+        self.sync_bridge = sync_bridge
+        self.sync_notify = getattr(sync_bridge, "notify_submitted", None)
+        self.queue = None
+        self.form_screen: FormScreen | None = None
+        self.staff_area: QWidget | None = None
+        self._service_code: str | None = None
+        self._busy = False
+        self._closed = False
+        self._print_job = 0
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("MainStack")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        catalogue = self.catalogue
+        self.home = HomeScreen(app.settings.outpost_name)
+        self.categories = CategoriesScreen(catalogue)
+        self.ticket_services = ServicesScreen(catalogue, self.wait_text, "ticket")
+        self.services = ServicesScreen(catalogue, self.wait_text, "request")
+        self.service = ServiceScreen(catalogue, self.wait_text)
+        self.review = ReviewScreen()
+        notice = load_notice(app.settings.outpost_name, app.settings.retention_days, app.paths.root)
+        self.notice = NoticeScreen(notice)
+        self.success = SuccessScreen()
+        self.recovery = RecoveryScreen()
+        for screen in (
+            self.home,
+            self.categories,
+            self.ticket_services,
+            self.services,
+            self.service,
+            self.review,
+            self.notice,
+            self.success,
+            self.recovery,
+        ):
+            self.stack.addWidget(screen)
+            screen.home_requested.connect(self.reset_to_home)
+        self._wire()
+
+        self.overlay = Overlay(self)
+        self.idle = IdleWatcher(
+            self,
+            idle_timeout_s or app.settings.idle_timeout_s,
+            countdown_s=idle_countdown_s,
+            should_warn=self._current_holds_data,
+            should_reset=self._current_is_resident_page,
+        )
+        self.idle.reset_requested.connect(self.reset_to_home)
+
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(QUEUE_REFRESH_MS)
+        self._refresh.timeout.connect(self.refresh_queue)
+        if refresh_queue:
+            self._refresh.start()
+            QTimer.singleShot(0, self.refresh_queue)
+        self.retranslate_all()
+        self._tick()
+        self.show_screen(self.home)
+
+    # -- wiring ----------------------------------------------------------------------------
+    def _wire(self) -> None:
+        home = self.home
+        home.ticket_chosen.connect(lambda: self.show_screen(self.ticket_services))
+        home.request_chosen.connect(lambda: self.show_screen(self.categories))
+        home.language_chosen.connect(self.set_language)
+        home.staff_requested.connect(self.open_staff_area)
+        self.categories.back_requested.connect(self.reset_to_home)
+        self.categories.category_chosen.connect(self._show_category)
+        self.ticket_services.back_requested.connect(self.reset_to_home)
+        self.ticket_services.service_chosen.connect(self.take_ticket)
+        self.services.back_requested.connect(lambda: self.show_screen(self.categories))
+        self.services.service_chosen.connect(self._show_service)
+        self.service.back_requested.connect(lambda: self.show_screen(self.services))
+        self.service.ticket_chosen.connect(self.take_ticket)
+        self.service.form_chosen.connect(self.start_form)
+        self.review.back_requested.connect(self._back_to_form)
+        self.review.edit_requested.connect(self._back_to_form)
+        self.review.confirmed.connect(lambda: self.show_screen(self.notice))
+        self.notice.back_requested.connect(lambda: self.show_screen(self.review))
+        self.notice.accepted.connect(self.submit)
+        self.success.done.connect(self.reset_to_home)
+        self.recovery.restart.connect(self.reset_to_home)
+
+    def show_screen(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen)
+        if isinstance(screen, Screen):
+            screen.on_enter()
+
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _show_category(self, code: str) -> None:
+        self.services.show_category(code)
+        self.show_screen(self.services)
+
+    def _show_service(self, code: str) -> None:
+        self.service.show_service(code)
+        self.show_screen(self.service)
+
+    # -- language, time, queue -------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        i18n.set_language(language)
+        self.retranslate_all()
+
+    def retranslate_all(self) -> None:
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            if isinstance(page, Screen):
+                page.retranslate()
+
+    def _tick(self) -> None:
+        self.home.set_time(self.app.context.clock())
+
+    def wait_text(self, service_code: str) -> str:
+        service_queue = self.queue.services.get(service_code) if self.queue else None
+        minutes = service_queue.estimated_wait_minutes if service_queue else 0
+        return tr("common.minutes", minutes=minutes) if minutes else tr("common.no_wait")
+
+    def refresh_queue(self) -> None:
+        from kiosk.usecases import today_queue
+
+        ctx = self.app.context
+        self._run(lambda: today_queue(ctx), self._queue_loaded, kind="io")
+
+    def _queue_loaded(self, queue: Any, error: BaseException | None) -> None:
+        if error is not None:
+            log.warning("today's queue could not be read: %r", error)
+            return
+        self.queue = queue
+        self.home.set_waiting(queue.waiting_total)
+        self.ticket_services.refresh_waits()
+        self.services.refresh_waits()
+
+    def _run(self, func: Any, on_done: Any, *, kind: str = "db") -> None:
+        """run_task, but the answer is dropped if the window has closed meanwhile."""
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if not self._closed:
+                on_done(result, error)
+
+        run_task(func, done, kind=kind)
+
+    # -- the request form ----------------------------------------------------------------
+    def start_form(self, service_code: str) -> None:
+        self._drop_form()
+        service = self.catalogue.service(service_code)
+        form = self.catalogue.form(service.form_id)
+        villages = self.catalogue.villages_of(self.app.settings.outpost)
+        self._service_code = service_code
+        screen = FormScreen(form, villages, self._validator(form, villages))
+        screen.back_requested.connect(lambda: self.show_screen(self.service))
+        screen.home_requested.connect(self.reset_to_home)
+        screen.completed.connect(self._form_completed)
+        screen.retranslate()
+        self.stack.addWidget(screen)
+        self.form_screen = screen
+        self.show_screen(screen)
+
+    def _validator(self, form: Any, villages: list[Any]) -> Any:
+        from forms import validate_answers
+        from kiosk.clock import wib_day
+
+        clock = self.app.context.clock
+
+        def validate(answers: Any) -> dict[str, object]:
+            return validate_answers(form, answers, today=wib_day(clock()), villages=villages)
+
+        return validate
+
+    def _form_completed(self) -> None:
+        if self.form_screen is None:
+            return
+        self.review.show_lines(self.form_screen.review_lines())
+        self.show_screen(self.review)
+
+    def _back_to_form(self) -> None:
+        if self.form_screen is not None:
+            self.show_screen(self.form_screen)
+        else:
+            self.reset_to_home()
+
+    def _drop_form(self) -> None:
+        """Forget the answers: the form screen (and every widget holding one) is deleted."""
+        screen, self.form_screen = self.form_screen, None
+        if screen is not None:
+            screen.reset()
+            self.stack.removeWidget(screen)
+            screen.deleteLater()
+        self.review.reset()
+
+    # -- tickets and requests ------------------------------------------------------------
+    def take_ticket(self, service_code: str) -> None:
+        from kiosk.usecases import issue_ticket
+
+        if self._busy:
+            return
+        self._set_busy(True)
+        ctx = self.app.context
+        self._run(
+            lambda: issue_ticket(ctx, service_code),
+            lambda ticket, error: self._issued(ticket, error, service_code, None),
+        )
+
+    def submit(self, notice_version: str) -> None:
+        from kiosk.usecases import submit_request
+
+        if self._busy or self.form_screen is None or self._service_code is None:
+            return
+        self._set_busy(True)
+        ctx = self.app.context
+        code = self._service_code
+        answers = self.form_screen.answers()
+        language = i18n.current_language()
+        self._run(
+            lambda: submit_request(
+                ctx, code, answers, language=language, notice_version=notice_version
+            ),
+            lambda ticket, error: self._issued(ticket, error, code, answers),
+        )
+
+    def _issued(
+        self, ticket: Any, error: BaseException | None, code: str, answers: dict | None
+    ) -> None:
+        self._set_busy(False)
+        if error is not None:
+            if type(error).__name__ == "ValidationFailed" and self.form_screen is not None:
+                self.show_screen(self.form_screen)
+                self.form_screen.submit_answers()
+                return
+            self.overlay.show_message(friendly(error), tr("common.back"))
+            return
+        service = self.catalogue.service(code)
+        content = self._printout(ticket, service, answers)
+        is_request = answers is not None
+        self.success.show_ticket(ticket, pick(service.name), is_request)
+        self.show_screen(self.success)
+        if is_request:
+            self._drop_form()
+            self._service_code = None
+            if self.sync_notify is not None:
+                try:
+                    self.sync_notify()
+                except Exception:  # noqa: BLE001 - sync is best effort; the outbox keeps it
+                    log.exception("the sync bridge could not be told of a new request")
+        self.refresh_queue()
+        self._print(ticket.ticket_id, content)
+
+    def _printout(self, ticket: Any, service: Any, answers: dict | None) -> Any:
+        from printing.content import Bilingual, QueueTicket, ServiceReceipt, mask_nik
+
+        queue_ticket = QueueTicket(
+            outpost_name=self.app.settings.outpost_name,
+            service_name=Bilingual.of(service.name),
+            queue_number=ticket.number,
+            issued_at=ticket.issued_at,
+            people_ahead=ticket.people_ahead,
+            estimated_wait_minutes=ticket.estimated_wait_minutes,
+            counter=ticket.counter,
+            tracking_code=ticket.tracking_code,
+            language=i18n.current_language(),
+        )
+        if answers is None:
+            return queue_ticket
+        form = self.catalogue.form(service.form_id)
+        name = next(
+            (str(answers[f.name]) for f in form.fields if f.type == "name" and f.name in answers),
+            "",
+        )
+        nik = next(
+            (str(answers[f.name]) for f in form.fields if f.type == "nik" and f.name in answers), ""
+        )
+        return ServiceReceipt(
+            ticket=queue_ticket,
+            resident_name=name.upper() if name else "",
+            nik_masked=mask_nik(nik) if nik else "",
+            documents=tuple(Bilingual.of(d) for d in service.documents),
+        )
+
+    def _print(self, ticket_id: str, content: Any) -> None:
+        from kiosk.usecases import record_printed
+
+        self._print_job += 1
+        job = self._print_job
+        printer_app = self.app
+        ctx = self.app.context
+
+        def printed(_result: Any, error: BaseException | None) -> None:
+            current = job == self._print_job and self.current_screen() is self.success
+            if error is None:
+                self._run(lambda: record_printed(ctx, ticket_id), _log_failure("record_printed"))
+                if current:
+                    self.success.set_print_state(SuccessScreen.PRINTED)
+                return
+            log.warning("printing ticket %s failed: %r", ticket_id, error)
+            if current:
+                self.success.set_print_state(SuccessScreen.FAILED, printer_problem(error))
+
+        self._run(lambda: printer_app.printer.print(content), printed, kind="io")
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        if busy:
+            self.overlay.show_busy(tr("busy.saving"))
+        else:
+            self.overlay.hide()
+
+    # -- resets, recovery, staff ---------------------------------------------------------
+    def reset_to_home(self) -> None:
+        """Back to Home with nothing of the last resident left in a widget or in memory."""
+        self._drop_form()
+        self._service_code = None
+        self.service.reset()
+        self.success.reset()
+        self.overlay.hide()
+        if i18n.current_language() != self.app.settings.language:
+            self.set_language(self.app.settings.language)
+        self.show_screen(self.home)
+        self.idle.poke()
+
+    def show_recovery(self) -> None:
+        self._drop_form()
+        self._service_code = None
+        self._set_busy(False)
+        self.recovery.retranslate()
+        self.show_screen(self.recovery)
+
+    def _current_holds_data(self) -> bool:
+        page = self.current_screen()
+        return isinstance(page, Screen) and page.holds_personal_data
+
+    def _current_is_resident_page(self) -> bool:
+        page = self.current_screen()
+        return isinstance(page, Screen) and page is not self.home
+
+    def open_staff_area(self) -> None:
+        if self.staff_area is not None or importlib.util.find_spec("kiosk.ui.console") is None:
+            return
+        from kiosk.ui import console
+
+        staff_area_class = getattr(console, "StaffArea", None)
+        if staff_area_class is None:
+            return
+        area = staff_area_class(self.app, self.sync_bridge, self.stack)
+        self.staff_area = area
+        self.stack.addWidget(area)
+        area.closed.connect(self._close_staff_area)
+        self.show_screen(area)
+
+    def _close_staff_area(self) -> None:
+        area, self.staff_area = self.staff_area, None
+        if area is not None:
+            if hasattr(area, "shutdown"):
+                area.shutdown()
+            self.stack.removeWidget(area)
+            area.deleteLater()
+        self.reset_to_home()
+        self.refresh_queue()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._closed = True
+        self.idle.stop()
+        self._clock.stop()
+        self._refresh.stop()
+        super().closeEvent(event)
+
+
+def _log_failure(what: str) -> Any:
+    def done(_result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            log.warning("%s failed: %r", what, error)
+
+    return done
+
+
+# -- application start -----------------------------------------------------------------
+def ensure_qapp() -> QApplication:
+    qapp = QApplication.instance()
+    if qapp is None:
+        qapp = QApplication(sys.argv[:1])
+    from kiosk.ui.look import apply_look
+
+    apply_look(qapp)
+    return qapp
+
+
+def make_sync_bridge(app: KioskApp) -> Any:
+    """The background sync and its Qt bridge, when the kiosk has a server token.
+
+    The worker is a plain thread from ``sync``; the bridge turns its callbacks into signals.
+    Without a token (or if anything fails) the kiosk works offline: the outbox keeps
+    every record for a later ``kiosk-sync push``.
+    """
+    if not app.settings.server.token:
+        return None
+    if importlib.util.find_spec("kiosk.ui.sync_bridge") is None:
+        return None
+    try:
+        from functools import partial
+
+        from kiosk.ui.sync_bridge import SyncBridge
+        from sync.client import SyncClient
+        from sync.pusher import retry_dead
+        from sync.worker import SyncWorker
+
+        worker = SyncWorker(app, SyncClient(app.settings.server))
+        bridge = SyncBridge(worker, retry_dead=partial(retry_dead, app))
+        worker.start()
+        return bridge
+    except Exception:  # noqa: BLE001 - the kiosk works offline without it
+        log.exception("background sync could not start; requests stay in the outbox")
+        return None
+
+
+def install_excepthook(window: MainWindow) -> None:
+    """Log every unhandled error and show the recovery screen, never a traceback."""
+
+    def hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
+        log.critical("unhandled error", exc_info=(exc_type, exc, tb))
+        try:
+            window.show_recovery()
+        except Exception:  # noqa: BLE001 - the hook itself must never raise
+            log.exception("the recovery screen could not be shown")
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        log.critical(
+            "unhandled error in thread %s",
+            args.thread.name if args.thread else "?",
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+class _FirstPaint(QObject):
+    """For the start-up benchmark: print the time of Home's first paint, then quit."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            sys.stdout.write(f"first-paint {time.time():.6f}\n")
+            sys.stdout.flush()
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int:
+    qapp = ensure_qapp()
+    i18n.set_language(app.settings.language)
+    bridge = make_sync_bridge(app)
+    window = MainWindow(app, sync_bridge=bridge)
+    install_excepthook(window)
+    if os.environ.get(FIRST_PAINT_ENV):
+        probe = _FirstPaint(window)
+        window.home.installEventFilter(probe)
+    if windowed or demo:
+        window.resize(1366, 768)
+        window.show()
+    else:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        window.showFullScreen()
+    code = qapp.exec()
+    window.close()
+    if bridge is not None and hasattr(bridge, "stop"):
+        bridge.stop()
+    return code
+
+
+def check_gui(app: KioskApp) -> None:
+    """Self-check: build the window offscreen, show Home, let it paint; raise on a problem."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    qapp = ensure_qapp()
+    from kiosk.ui.look import register_fonts
+
+    if not register_fonts():
+        raise RuntimeError("the bundled fonts could not be registered")
+    window = MainWindow(app, refresh_queue=False)
+    try:
+        window.resize(1920, 1080)
+        window.show()
+        qapp.processEvents()
+        if window.current_screen() is not window.home:
+            raise RuntimeError("the window did not open on Home")
+        if not window.home.ticket_button.text():
+            raise RuntimeError("Home shows no text: translations are missing")
+        if window.home.grab().isNull():
+            raise RuntimeError("Home could not be painted")
+    finally:
+        window.close()
+        window.deleteLater()
+        qapp.processEvents()

@@ -1,0 +1,43 @@
+"""Categories of service (Kependudukan, Kesehatan ...): the first step of a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from kiosk.ui.i18n import pick, tr
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.widgets.tile import Tile, glyph_for
+
+COLUMNS = 2
+
+
+class CategoriesScreen(Screen):
+    category_chosen = Signal(str)
+    title_key = "categories.title"
+
+    def __init__(self, catalogue: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalogue = catalogue
+        content = self.add_scroll_area()
+        grid = QGridLayout()
+        grid.setSpacing(20)
+        self.tiles: dict[str, Tile] = {}
+        for index, category in enumerate(catalogue.categories):
+            tile = Tile(glyph_for(category.icon, category.name.id), index)
+            tile.setObjectName(f"category_{category.code}")
+            tile.clicked.connect(lambda _=False, c=category.code: self.category_chosen.emit(c))
+            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+            self.tiles[category.code] = tile
+        content.addLayout(grid)
+        content.addStretch(1)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for category in self._catalogue.categories:
+            count = len(self._catalogue.services_in(category.code))
+            self.tiles[category.code].set_texts(
+                pick(category.name), tr("categories.count", count=count)
+            )

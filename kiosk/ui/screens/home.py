@@ -1,0 +1,124 @@
+"""Home: the outpost, the time in WIB, people waiting, the language and the two big choices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.clock import to_wib
+from kiosk.ui.i18n import current_language, tr
+from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.corner import LongPressCorner
+
+
+def format_wib(moment: datetime) -> str:
+    local = to_wib(moment)
+    day = tr(f"day.{local.weekday()}")
+    month = tr(f"month.{local.month}")
+    return f"{day}, {local.day} {month} {local.year}  ·  {local:%H:%M} {tr('common.wib')}"
+
+
+class HomeScreen(Screen):
+    ticket_chosen = Signal()
+    request_chosen = Signal()
+    language_chosen = Signal(str)
+    staff_requested = Signal()
+
+    def __init__(self, outpost_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, back=False, home=False)
+        self.title.setText(outpost_name)
+        self.clock = QLabel()
+        self.clock.setObjectName("Clock")
+        self.header_layout.removeWidget(self.title)
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(self.title)
+        names.addWidget(self.clock)
+        self.header_layout.addLayout(names, 1)
+        self.language_buttons = {}
+        for language in ("id", "en"):
+            button = make_button()
+            button.setObjectName(f"lang_{language}")
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
+            self.header_layout.addWidget(button)
+            self.language_buttons[language] = button
+
+        self.welcome = label(name="Title")
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = label(name="Subtitle")
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body_layout.addStretch(1)
+        self.body_layout.addWidget(self.welcome)
+        self.body_layout.addWidget(self.subtitle)
+        self.body_layout.addSpacing(20)
+
+        self.ticket_button = make_button(role="hero")
+        self.ticket_button.setObjectName("TicketButton")
+        self.ticket_button.clicked.connect(self.ticket_chosen)
+        self.request_button = make_button(role="hero2")
+        self.request_button.setObjectName("RequestButton")
+        self.request_button.clicked.connect(self.request_chosen)
+        self.ticket_hint = label(name="HeroHint")
+        self.request_hint = label(name="HeroHint")
+        self.choices = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.choices.setSpacing(40)
+        for button, hint in (
+            (self.ticket_button, self.ticket_hint),
+            (self.request_button, self.request_hint),
+        ):
+            column = QVBoxLayout()
+            column.setSpacing(12)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            column.addWidget(button)
+            column.addWidget(hint)
+            self.choices.addLayout(column, 1)
+        self.body_layout.addLayout(self.choices)
+        self.body_layout.addStretch(1)
+        self.waiting = label(name="Waiting")
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body_layout.addWidget(self.waiting)
+        self._waiting_count: int | None = None
+
+        # Laid over the header's top-left corner, outside any layout, invisible.
+        self.corner = LongPressCorner(self)
+        self.corner.long_pressed.connect(self.staff_requested)
+        self.corner.move(0, 0)
+        self.corner.raise_()
+
+    def set_time(self, moment: datetime) -> None:
+        self.clock.setText(format_wib(moment))
+
+    def set_waiting(self, count: int | None) -> None:
+        self._waiting_count = count
+        if count is None:
+            self.waiting.setText("")
+        elif count == 0:
+            self.waiting.setText(tr("home.waiting_none"))
+        else:
+            self.waiting.setText(tr("home.waiting", count=count))
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.welcome.setText(tr("home.welcome"))
+        self.subtitle.setText(tr("home.subtitle"))
+        self.ticket_button.setText(tr("home.ticket"))
+        self.request_button.setText(tr("home.request"))
+        self.ticket_hint.setText(tr("home.ticket_hint"))
+        self.request_hint.setText(tr("home.request_hint"))
+        for language, button in self.language_buttons.items():
+            button.setText(tr(f"lang.{language}"))
+            button.setChecked(language == current_language())
+        self.set_waiting(self._waiting_count)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        portrait = event.size().height() > event.size().width()
+        self.choices.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self.corner.raise_()

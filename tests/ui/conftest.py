@@ -1,0 +1,107 @@
+"""A real kiosk on tmp_path (SQLite file, PDF-folder printer, sample catalogue) and its
+main window at 1920 x 1080, driven through the real widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from forms import load_catalogue
+from kiosk.bootstrap import KioskApp, build_app
+from kiosk.config import KioskSettings
+from kiosk.ui import i18n
+from kiosk.ui.tasks import wait_for_tasks
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogue"
+GOOD_NIK = "3510011708900001"
+GOOD_KK = "3510010101100001"
+
+
+def make_app(data_dir: Path, printouts: Path) -> KioskApp:
+    settings = KioskSettings(
+        kiosk_id="test-kiosk-1",
+        outpost="rogojampi",
+        data_dir=data_dir,
+        printer={"backend": "pdf_folder", "pdf_folder": str(printouts)},
+    )
+    return build_app(settings, catalogue=load_catalogue(CATALOGUE_DIR))
+
+
+@pytest.fixture
+def printouts(tmp_path: Path) -> Path:
+    return tmp_path / "printouts"
+
+
+@pytest.fixture
+def kiosk_app(tmp_path: Path, printouts: Path) -> Iterator[KioskApp]:
+    app = make_app(tmp_path / "data", printouts)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def window(qtbot, kiosk_app: KioskApp):  # noqa: ANN001, ANN201
+    from kiosk.ui.app import MainWindow, ensure_qapp
+
+    ensure_qapp()
+    i18n.set_language("id")
+    win = MainWindow(kiosk_app, refresh_queue=False)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    wait_for_tasks()
+    qtbot.wait(10)
+    i18n.set_language("id")
+
+
+def tap(qtbot, widget: QWidget) -> None:  # noqa: ANN001
+    assert widget.isVisible(), f"{widget.objectName()} is not on screen"
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def key(window, name: str) -> QPushButton:  # noqa: ANN001
+    """A key of the keyboard the form shows now, by its character or name."""
+    keyboard = window.form_screen.keyboard.current_keys()
+    button = keyboard.findChild(QPushButton, f"key_{name}")
+    assert button is not None and button.isVisible(), f"key {name!r} not shown"
+    return button
+
+
+def type_on_keys(qtbot, window, text: str) -> None:  # noqa: ANN001
+    for char in text:
+        tap(qtbot, key(window, "space" if char == " " else char.upper()))
+
+
+def row(window, name: str):  # noqa: ANN001, ANN201
+    return next(r for r in window.form_screen.rows if r.name == name)
+
+
+def open_form(qtbot, window, category: str = "KEPENDUDUKAN", service: str = "KTP_BARU") -> None:  # noqa: ANN001
+    tap(qtbot, window.home.request_button)
+    tap(qtbot, window.categories.tiles[category])
+    tap(qtbot, window.services.tiles[service])
+    tap(qtbot, window.service.form_button)
+    assert window.current_screen() is window.form_screen
+
+
+def fill_valid_form(qtbot, window) -> None:  # noqa: ANN001
+    tap(qtbot, row(window, "nama").edit)
+    type_on_keys(qtbot, window, "Budi Santoso")
+    tap(qtbot, row(window, "nik").edit)
+    type_on_keys(qtbot, window, GOOD_NIK)
+    tap(qtbot, row(window, "tanggal_lahir").edit)
+    type_on_keys(qtbot, window, "17081990")
+    tap(qtbot, row(window, "jenis_kelamin").button_for("L"))
+    tap(qtbot, row(window, "desa").buttons[0])
+    tap(qtbot, row(window, "alamat").edit)
+    type_on_keys(qtbot, window, "Dusun Krajan RT 02")
+    tap(qtbot, row(window, "punya_kk").button_for(True))
+    tap(qtbot, row(window, "nomor_kk").edit)
+    type_on_keys(qtbot, window, GOOD_KK)
