@@ -32,9 +32,9 @@ class SyncBridge(QObject):
         retry_dead: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """``worker``: the ``sync.worker`` object. ``retry_dead``: a callable that moves the
-        dead letters back to pending (e.g. ``partial(sync.pusher.retry_dead, ...)``); when
-        None the worker's own ``retry_dead`` is used if it has one."""
+        """``worker``: a ``sync.worker.SyncWorker`` (started by the caller). ``retry_dead``: a
+        callable that moves the dead letters back to pending; by default
+        ``sync.pusher.retry_dead(worker.parts)``."""
         super().__init__(parent)
         self.worker = worker
         self._retry_dead = retry_dead
@@ -48,16 +48,19 @@ class SyncBridge(QObject):
         return self.worker is not None
 
     def _subscribe(self, worker: Any) -> None:
-        """Hook the worker's callback, whichever way this version of the worker offers it."""
-        for name in ("add_listener", "subscribe", "add_callback", "on_state_change"):
-            hook = getattr(worker, name, None)
-            if callable(hook):
-                hook(self.on_worker_state)
-                return
-        if hasattr(worker, "on_state"):
-            worker.on_state = self.on_worker_state
+        """Take over ``worker.on_state`` (``sync.worker.SyncWorker``), keeping any callback
+        that was already there."""
+        if not hasattr(worker, "on_state"):
+            log.warning("the sync worker has no on_state callback; the admin panel polls it")
             return
-        log.warning("the sync worker offers no state callback; the admin panel polls its state")
+        earlier = worker.on_state
+
+        def both(state: object) -> None:
+            if earlier is not None:
+                earlier(state)
+            self.on_worker_state(state)
+
+        worker.on_state = both if earlier is not None else self.on_worker_state
 
     def on_worker_state(self, state: object) -> None:
         """Called by the worker on its own thread: hand the state over to the GUI thread."""
@@ -88,6 +91,14 @@ class SyncBridge(QObject):
     def retry_dead(self) -> bool:
         """Put rejected records back in the queue, off the GUI thread; ``retry_done`` follows."""
         action = self._retry_dead or getattr(self.worker, "retry_dead", None)
+        if action is None and getattr(self.worker, "parts", None) is not None:
+            parts = self.worker.parts
+
+            def action() -> int:
+                from sync.pusher import retry_dead
+
+                return retry_dead(parts)
+
         if action is None:
             return False
         from kiosk.ui.tasks import run_task

@@ -324,6 +324,10 @@ class AdminPanel(QWidget):
             self.sync_note.setText(tr("staff.admin.sync_not_configured"))
         elif getattr(state, "running", False):
             self.sync_note.setText(tr("staff.admin.sync_running"))
+        elif getattr(state, "circuit_open", False):
+            self.sync_note.setText(tr("staff.admin.sync_circuit_open"))
+        elif getattr(state, "online", None) is False:
+            self.sync_note.setText(tr("staff.admin.sync_offline"))
         else:
             self.sync_note.setText("")
         self.sync_note.setVisible(bool(self.sync_note.text()))
@@ -451,8 +455,7 @@ def _when(value: object) -> str | None:
         return None
     if isinstance(value, datetime):
         return wib_datetime(value)
-    if isinstance(value, int | float):
-        from datetime import UTC
-
-        return wib_datetime(datetime.fromtimestamp(value, UTC))
-    return str(value)
+    try:
+        return wib_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)

@@ -1,0 +1,142 @@
+"""The sync bridge, the admin panel's sync view, the chime and the staff screenshots."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtGui import QImage
+
+from kiosk.ui.console import StaffArea
+from kiosk.ui.console.admin import config_lines
+from kiosk.ui.console.sound import Chime, Voice, chime_path
+from kiosk.ui.i18n import set_language
+from kiosk.ui.sync_bridge import SyncBridge
+from kiosk.ui.tasks import wait_for_tasks
+from tests.ui.test_console_staff import kiosk  # noqa: F401 - the shared fixture
+
+
+@dataclass(frozen=True)
+class FakeState:
+    pending: int = 0
+    sent: int = 0
+    dead: int = 0
+    last_success_at: str | None = None
+    last_error: str | None = None
+    running: bool = False
+
+
+class FakeWorker:
+    """Shaped like ``sync.worker.SyncWorker``: ``on_state`` called on its own thread."""
+
+    def __init__(self) -> None:
+        self.on_state = None
+        self.state = FakeState()
+        self.sync_requests = 0
+        self.stopped = False
+
+    def publish(self, state: FakeState) -> None:
+        self.state = state
+        thread = threading.Thread(target=self.on_state, args=(state,))
+        thread.start()
+        thread.join()
+
+    def notify_submitted(self) -> None: ...
+
+    def sync_now(self) -> None:
+        self.sync_requests += 1
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_bridge_delivers_worker_state_on_the_gui_thread(qtbot):
+    worker = FakeWorker()
+    bridge = SyncBridge(worker)
+    seen: list[tuple[object, bool]] = []
+    bridge.state_changed.connect(
+        lambda s: seen.append((s, QThread.currentThread() is bridge.thread()))
+    )
+    with qtbot.waitSignal(bridge.state_changed, timeout=2000):
+        worker.publish(FakeState(pending=3, sent=10))
+    assert seen == [(FakeState(pending=3, sent=10), True)]
+    assert bridge.sync_now() is True and worker.sync_requests == 1
+    bridge.stop()
+    assert worker.stopped
+
+
+def test_bridge_keeps_an_earlier_callback(qtbot):
+    worker = FakeWorker()
+    earlier: list[object] = []
+    worker.on_state = earlier.append
+    bridge = SyncBridge(worker)
+    with qtbot.waitSignal(bridge.state_changed, timeout=2000):
+        worker.publish(FakeState(dead=1))
+    assert earlier == [FakeState(dead=1)]
+
+
+def test_admin_panel_shows_sync_state_and_retries_the_rejected(qtbot, kiosk):  # noqa: F811
+    set_language("id")
+    worker = FakeWorker()
+    retried: list[bool] = []
+    bridge = SyncBridge(worker, retry_dead=lambda: retried.append(True) or 2)
+    area = StaffArea(kiosk, bridge)
+    qtbot.addWidget(area)
+    qtbot.addWidget(area.callout)
+    area.show()
+    from kiosk.usecases.operators import Operator
+
+    area._unlocked(Operator("a1", "Siti", "admin"))
+    area.open_admin()
+    admin = area.admin
+    worker.publish(
+        FakeState(pending=4, sent=120, dead=2, last_success_at="2026-11-27T03:00:00+00:00")
+    )
+    qtbot.waitUntil(lambda: admin.sync_values["pending"].text() == "4", timeout=2000)
+    assert admin.sync_values["dead"].text() == "2"
+    assert admin.sync_values["last_success"].text() == "27-11-2026 10:00 WIB"
+    assert admin.retry_button.isEnabled()
+
+    with qtbot.waitSignal(bridge.retry_done, timeout=3000):
+        admin.retry_button.click()
+    assert retried == [True]
+    assert "2 data dikembalikan" in admin.status.text()
+    assert worker.sync_requests == 1  # a retry pushes at once
+    area.shutdown()
+    wait_for_tasks()
+
+
+def test_config_view_hides_the_server_token(kiosk):  # noqa: F811
+    settings = kiosk.settings.model_copy(
+        update={"server": kiosk.settings.server.model_copy(update={"token": "s3cr3t-abcd"})}
+    )
+    lines = config_lines(settings)
+    assert "server.token = …abcd" in lines
+    assert not any("s3cr3t" in line for line in lines)
+
+
+def test_chime_is_a_two_tone_wav_and_plays_without_qtmultimedia(qtbot):
+    with wave.open(str(chime_path())) as chime:
+        assert chime.getnchannels() == 1
+        assert 1.0 < chime.getnframes() / chime.getframerate() < 3.0
+    player = Chime()
+    player.play()  # headless: no device, must not raise
+    assert player.played == 1
+    assert player.method in ("qsoundeffect", "none", "winsound", "player", "beep")
+    voice = Voice()
+    voice.say("Nomor antrian A 1, silakan menuju loket 1")
+    assert voice.spoken  # recorded even when no Indonesian voice exists
+
+
+@pytest.mark.timeout(120)
+def test_render_all_writes_every_staff_screen(qtbot, kiosk, tmp_path):  # noqa: F811
+    from kiosk.ui.console.screenshots import render_all
+
+    paths = render_all(tmp_path / "shots", kiosk)
+    assert len(paths) == 16
+    sizes = {(QImage(str(p)).width(), QImage(str(p)).height()) for p in paths}
+    assert sizes == {(1920, 1080), (1080, 1920)}
+    assert {p.name.split("-")[2] for p in paths} == {"id", "en"}
