@@ -134,13 +134,10 @@ def _insert_or_ignore(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     table = StoredRecord.__table__
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(table)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=[table.c.id])
-        .returning(table.c.id)
-    )
-    return set(session.execute(stmt).scalars())
+    stmt = insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    # executemany: compiled once, sent as multi-row INSERTs ("insertmanyvalues");
+    # RETURNING lists only the rows this statement inserted.
+    return set(session.connection().execute(stmt, rows).scalars())
 
 
 def payload_of(row: StoredRecord) -> dict[str, Any]:

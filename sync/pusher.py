@@ -216,13 +216,17 @@ def build_record(
     raise LocalRecordError(f"unknown kind {entry.kind!r}")
 
 
-def _prefetch(session: Session, entries: Sequence[OutboxEntry]) -> None:
-    """Load a page's rows in three queries, so build_record finds them in the session."""
+def _prefetch(session: Session, entries: Sequence[OutboxEntry]) -> list[Any]:
+    """Load a page's rows in a few queries, so build_record finds them in the session.
+
+    The caller keeps the returned rows referenced: the identity map holds them weakly.
+    """
+    loaded: list[Any] = []
     by_kind: dict[str, list[str]] = {}
     for entry in entries:
         by_kind.setdefault(entry.kind, []).append(entry.record_id)
     if ids := by_kind.get("service_request"):
-        session.scalars(
+        loaded += session.scalars(
             select(ServiceRequest)
             .options(joinedload(ServiceRequest.ticket))
             .where(ServiceRequest.id.in_(ids))
@@ -230,9 +234,11 @@ def _prefetch(session: Session, entries: Sequence[OutboxEntry]) -> None:
     if ids := by_kind.get("ticket_event"):
         events = session.scalars(select(TicketEvent).where(TicketEvent.id.in_(ids))).all()
         ticket_ids = {event.ticket_id for event in events}
-        session.scalars(select(QueueTicket).where(QueueTicket.id.in_(ticket_ids))).all()
+        loaded += events
+        loaded += session.scalars(select(QueueTicket).where(QueueTicket.id.in_(ticket_ids))).all()
     if ids := by_kind.get("audit"):
-        session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids))).all()
+        loaded += session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids))).all()
+    return loaded
 
 
 # -- pushing ----------------------------------------------------------------------------
@@ -346,7 +352,7 @@ def _pages(
             if not entries:
                 return
             last_seq = entries[-1].seq
-            _prefetch(uow.session, entries)
+            rows = _prefetch(uow.session, entries)
             records: list[Record] = []
             broken: list[tuple[str, str]] = []
             for entry in entries:
@@ -362,6 +368,7 @@ def _pages(
                     )
                 except (LocalRecordError, ValueError) as exc:
                     broken.append((entry.record_id, f"local: {exc}"[:500]))
+            del rows
         yield records, broken
 
 
