@@ -267,3 +267,31 @@ def test_language_switch_relabels_the_console(qtbot, staff):
     qtbot.mouseClick(staff.console.language_button, LEFT)
     assert staff.console.call_next_button.text() == "Call next"
     assert staff.console.exit_button.text() == "Exit"
+
+
+def test_walk_in_with_a_broken_printer_keeps_the_ticket_and_says_why(qtbot, tmp_path):
+    settings = KioskSettings(
+        kiosk_id="ui-console-noprint",
+        outpost="rogojampi",
+        data_dir=tmp_path / "data",
+        printer={"backend": "pdf_folder"},  # no folder: the printer is not set up
+    )
+    app = build_app(settings)
+    add_operator(app.context, "Budi Santoso", "operator", OPERATOR_PIN)
+    set_language("id")
+    area = StaffArea(app, None)
+    qtbot.addWidget(area)
+    qtbot.addWidget(area.callout)
+    area.show()
+    unlock(qtbot, area)
+    qtbot.mouseClick(area.console.service_buttons["KTP_BARU"], LEFT)
+    qtbot.mouseClick(area.console.walk_in_button, LEFT)
+    settle(qtbot, area)
+
+    assert [t.number for t in today_queue(app.context).services["KTP_BARU"].waiting] == ["A-001"]
+    message = area.console.status.text()
+    assert "A-001 tersimpan, tetapi tidak tercetak" in message
+    assert "Printer belum diatur" in message
+    area.shutdown()
+    wait_for_tasks()
+    app.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -26,10 +26,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.ui.console.printouts import (
+    day_report,
+    save_day_report,
+    ticket_printout,
+    walk_in_printout,
+)
 from kiosk.ui.console.widgets import StatusLine, fit_orientation, heading, touch_button, wib_time
 from kiosk.ui.i18n import current_language, pick, tr
 from kiosk.ui.tasks import run_task
-from kiosk.usecases import Operator, TicketView, TodayQueue
+from kiosk.usecases import (
+    Operator,
+    TicketView,
+    TodayQueue,
+    call_next,
+    issue_ticket,
+    mark_no_show,
+    mark_served,
+    recall,
+    record_printed,
+    reprint,
+    today_queue,
+    void_ticket,
+)
 
 REFRESH_MS = 5000
 VOID_CONFIRM_MS = 6000
@@ -405,8 +424,6 @@ class OperatorConsole(QWidget):
         self._update_buttons()
 
     def _row_size(self):  # noqa: ANN202 - QSize
-        from PySide6.QtCore import QSize
-
         return QSize(0, 104)
 
     def _ticket_text(self, ticket: TicketView) -> str:
@@ -452,8 +469,6 @@ class OperatorConsole(QWidget):
         if self._refreshing:
             return
         self._refreshing = True
-        from kiosk.usecases import today_queue
-
         ctx = self._app.context
 
         def done(queue: object, error: BaseException | None) -> None:
@@ -488,8 +503,6 @@ class OperatorConsole(QWidget):
     # --- actions --------------------------------------------------------------------------
 
     def call_next(self) -> None:
-        from kiosk.usecases import call_next
-
         ctx, counter, service = self._app.context, self.counter, self.service_code
         who = self.operator_id
 
@@ -520,18 +533,12 @@ class OperatorConsole(QWidget):
         self._run(lambda: use_case(ctx, ticket_id, who), done)
 
     def recall(self) -> None:
-        from kiosk.usecases import recall
-
         self._ticket_action(recall, "staff.result.recalled")
 
     def mark_served(self) -> None:
-        from kiosk.usecases import mark_served
-
         self._ticket_action(mark_served, "staff.result.served")
 
     def mark_no_show(self) -> None:
-        from kiosk.usecases import mark_no_show
-
         self._ticket_action(mark_no_show, "staff.result.no_show")
 
     def void(self) -> None:
@@ -544,8 +551,6 @@ class OperatorConsole(QWidget):
             self._void_timer.start(VOID_CONFIRM_MS)
             return
         self._disarm_void()
-        from kiosk.usecases import void_ticket
-
         self._ticket_action(void_ticket, "staff.result.voided")
 
     def _disarm_void(self) -> None:
@@ -556,14 +561,12 @@ class OperatorConsole(QWidget):
     def reprint(self) -> None:
         if self.selected is None:
             return
-        from kiosk.usecases import reprint
-
         app, ticket_id, who = self._app, self.selected.ticket_id, self.operator_id
         language = current_language()
 
         def work() -> tuple[TicketView, Any]:
             ticket = reprint(app.context, ticket_id, who)
-            return ticket, self._printout(ticket, language, is_reprint=True)
+            return ticket, ticket_printout(app, ticket, language, is_reprint=True)
 
         def printed(ticket: TicketView) -> None:
             self.status.show_message("staff.result.reprinted", number=ticket.number)
@@ -573,17 +576,13 @@ class OperatorConsole(QWidget):
     def print_walk_in(self) -> None:
         if self.service_code is None:
             return
-        from kiosk.usecases import issue_ticket
-
         app, code, language = self._app, self.service_code, current_language()
 
         def work() -> tuple[Any, Any]:
             issued = issue_ticket(app.context, code)
-            return issued, self._walk_in_printout(issued, language)
+            return issued, walk_in_printout(app, issued, language)
 
         def printed(issued: Any) -> None:
-            from kiosk.usecases import record_printed
-
             self.status.show_message("staff.result.walk_in", number=issued.number)
             run_task(lambda: record_printed(app.context, issued.ticket_id), lambda *_: None)
 
@@ -608,96 +607,20 @@ class OperatorConsole(QWidget):
             self._set_busy(False)
             record = printer_holder[0]
             if error is not None:
-                self.status._set(  # noqa: SLF001 - one message joining two facts
-                    lambda: (
-                        tr("staff.result.print_failed", number=record.number)
-                        + " "
-                        + _friendly(error)
-                    ),
-                    "error",
-                )
+                self.status.show_error(error, "staff.result.print_failed", number=record.number)
             else:
                 printed(record)
             self.refresh()
 
         run_task(work, stored)
 
-    def _printout(self, ticket: TicketView, language: str, *, is_reprint: bool) -> Any:
-        """The queue ticket for a stored ticket, with the people still ahead of it."""
-        from kiosk.usecases import today_queue
-        from printing import QueueTicket
-
-        sq = today_queue(self._app.context).services.get(ticket.service_code)
-        ahead, wait = 0, 0
-        if sq is not None and ticket.status == "waiting":
-            ids = [t.ticket_id for t in sq.waiting]
-            ahead = ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
-            per_person = sq.estimated_wait_minutes / len(ids) if ids else 0
-            wait = round(ahead * per_person)
-        return QueueTicket(
-            outpost_name=self._app.settings.outpost_name,
-            service_name=self._service(ticket.service_code).name,
-            queue_number=ticket.number,
-            issued_at=ticket.issued_at,
-            people_ahead=ahead,
-            estimated_wait_minutes=wait,
-            counter=ticket.counter,
-            tracking_code=ticket.tracking_code,
-            language=language,
-            is_reprint=is_reprint,
-        )
-
-    def _walk_in_printout(self, issued: Any, language: str) -> Any:
-        from printing import QueueTicket
-
-        return QueueTicket(
-            outpost_name=self._app.settings.outpost_name,
-            service_name=self._service(issued.service_code).name,
-            queue_number=issued.number,
-            issued_at=issued.issued_at,
-            people_ahead=issued.people_ahead,
-            estimated_wait_minutes=issued.estimated_wait_minutes,
-            counter=issued.counter,
-            tracking_code=issued.tracking_code,
-            language=language,
-        )
-
     # --- end of day -----------------------------------------------------------------------
 
-    def day_report(self) -> Any:
-        """The end-of-day report built from today's summary (runs off the GUI thread)."""
-        from kiosk.usecases import day_summary
-        from printing import DayReport, DayReportRow
-
-        summary = day_summary(self._app.context)
-        rows = []
-        for s in summary.services:
-            try:
-                name = self._service(s.service_code).name
-            except KeyError:
-                name = s.service_code
-            rows.append(
-                DayReportRow(
-                    service_name=name,
-                    issued=s.issued,
-                    served=s.served,
-                    no_show=s.no_show,
-                    void=s.void,
-                    mean_wait_min=s.mean_wait_min,
-                    p90_wait_min=s.p90_wait_min,
-                    mean_service_min=s.mean_service_min,
-                )
-            )
-        return DayReport(
-            outpost_name=self._app.settings.outpost_name,
-            day=summary.day,
-            rows=tuple(rows),
-            generated_at=self._app.context.clock(),
-        )
-
     def print_report(self) -> None:
+        app = self._app
+
         def work() -> None:
-            self._app.printer.print(self.day_report())
+            app.printer.print(day_report(app))
 
         self._run(
             work, lambda _: self.status.show_message("staff.result.report_printed"), kind="io"
@@ -707,28 +630,9 @@ class OperatorConsole(QWidget):
         return self._app.paths.root / "reports"
 
     def save_report(self) -> None:
-        folder = self.reports_folder()
-
-        def work() -> Path:
-            from printing import render_pdf
-
-            report = self.day_report()
-            data = render_pdf(report, paper="a4")
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"laporan-harian-{report.day.isoformat()}.pdf"
-            partial = path.with_suffix(".pdf.part")
-            partial.write_bytes(data)
-            partial.replace(path)
-            return path
-
+        app = self._app
         self._run(
-            work,
+            lambda: save_day_report(app, self.reports_folder()),
             lambda path: self.status.show_message("staff.result.report_saved", path=str(path)),
             kind="io",
         )
-
-
-def _friendly(error: BaseException) -> str:
-    from kiosk.ui.console.widgets import friendly_error
-
-    return friendly_error(error)

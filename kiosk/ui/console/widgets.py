@@ -111,8 +111,14 @@ class StatusLine(QLabel):
     def show_message(self, key: str, kind: str = "ok", **fields: object) -> None:
         self._set(lambda: tr(key, **fields), kind)
 
-    def show_error(self, error: BaseException) -> None:
-        self._set(lambda: friendly_error(error), "error")
+    def show_error(self, error: BaseException, lead_key: str = "", **fields: object) -> None:
+        """The friendly message for ``error``, after an optional sentence ``lead_key``."""
+
+        def render() -> str:
+            lead = tr(lead_key, **fields) + " " if lead_key else ""
+            return lead + friendly_error(error)
+
+        self._set(render, "error")
 
     def clear_message(self) -> None:
         self._set(lambda: "", "empty")

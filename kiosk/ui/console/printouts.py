@@ -1,0 +1,102 @@
+"""What the console prints: queue tickets and the end-of-day report, built from use-case results.
+
+Plain functions without Qt; they run on the background threads of ``run_task``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kiosk.usecases import TicketView
+
+
+def _service_name(app: Any, code: str) -> Any:
+    try:
+        return app.catalogue.service(code).name
+    except KeyError:
+        return code
+
+
+def ticket_printout(app: Any, ticket: TicketView, language: str, *, is_reprint: bool) -> Any:
+    """The queue ticket for a stored ticket, with the people still ahead of it."""
+    from kiosk.usecases import today_queue
+    from printing import QueueTicket
+
+    sq = today_queue(app.context).services.get(ticket.service_code)
+    ahead, wait = 0, 0
+    if sq is not None and ticket.status == "waiting":
+        ids = [t.ticket_id for t in sq.waiting]
+        ahead = ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
+        per_person = sq.estimated_wait_minutes / len(ids) if ids else 0
+        wait = round(ahead * per_person)
+    return QueueTicket(
+        outpost_name=app.settings.outpost_name,
+        service_name=_service_name(app, ticket.service_code),
+        queue_number=ticket.number,
+        issued_at=ticket.issued_at,
+        people_ahead=ahead,
+        estimated_wait_minutes=wait,
+        counter=ticket.counter,
+        tracking_code=ticket.tracking_code,
+        language=language,
+        is_reprint=is_reprint,
+    )
+
+
+def walk_in_printout(app: Any, issued: Any, language: str) -> Any:
+    from printing import QueueTicket
+
+    return QueueTicket(
+        outpost_name=app.settings.outpost_name,
+        service_name=_service_name(app, issued.service_code),
+        queue_number=issued.number,
+        issued_at=issued.issued_at,
+        people_ahead=issued.people_ahead,
+        estimated_wait_minutes=issued.estimated_wait_minutes,
+        counter=issued.counter,
+        tracking_code=issued.tracking_code,
+        language=language,
+    )
+
+
+def day_report(app: Any) -> Any:
+    """The end-of-day report built from today's summary (runs off the GUI thread)."""
+    from kiosk.usecases import day_summary
+    from printing import DayReport, DayReportRow
+
+    summary = day_summary(app.context)
+    rows = []
+    for s in summary.services:
+        rows.append(
+            DayReportRow(
+                service_name=_service_name(app, s.service_code),
+                issued=s.issued,
+                served=s.served,
+                no_show=s.no_show,
+                void=s.void,
+                mean_wait_min=s.mean_wait_min,
+                p90_wait_min=s.p90_wait_min,
+                mean_service_min=s.mean_service_min,
+            )
+        )
+    return DayReport(
+        outpost_name=app.settings.outpost_name,
+        day=summary.day,
+        rows=tuple(rows),
+        generated_at=app.context.clock(),
+    )
+
+
+def save_day_report(app: Any, folder: Path) -> Path:
+    """Today's report as an A4 PDF in ``folder``; a second save the same day replaces it."""
+    from printing import render_pdf
+
+    report = day_report(app)
+    data = render_pdf(report, paper="a4")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"laporan-harian-{report.day.isoformat()}.pdf"
+    partial = path.with_suffix(".pdf.part")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
