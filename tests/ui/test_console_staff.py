@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
-from kiosk.ui.console import StaffArea
+from kiosk.ui.console import CallOutView, StaffArea
 from kiosk.ui.i18n import set_language
 from kiosk.ui.tasks import wait_for_tasks
 from kiosk.usecases import add_operator, find_ticket, issue_ticket, today_queue
@@ -38,7 +38,7 @@ def kiosk(tmp_path: Path):
 @pytest.fixture
 def staff(qtbot, kiosk):
     set_language("id")
-    area = StaffArea(kiosk, None)
+    area = StaffArea(kiosk, None, callout=CallOutView())
     qtbot.addWidget(area)
     qtbot.addWidget(area.callout)
     area.resize(1920, 1080)
@@ -250,7 +250,7 @@ def test_keluar_locks_and_emits_closed(qtbot, staff):
 
 
 def test_idle_locks_the_console(qtbot, kiosk):
-    area = StaffArea(kiosk, None, idle_lock_s=1)
+    area = StaffArea(kiosk, None, idle_lock_s=1, callout=CallOutView())
     qtbot.addWidget(area)
     qtbot.addWidget(area.callout)
     area.show()
@@ -279,7 +279,7 @@ def test_walk_in_with_a_broken_printer_keeps_the_ticket_and_says_why(qtbot, tmp_
     app = build_app(settings)
     add_operator(app.context, "Budi Santoso", "operator", OPERATOR_PIN)
     set_language("id")
-    area = StaffArea(app, None)
+    area = StaffArea(app, None, callout=CallOutView())
     qtbot.addWidget(area)
     qtbot.addWidget(area.callout)
     area.show()
@@ -295,3 +295,20 @@ def test_walk_in_with_a_broken_printer_keeps_the_ticket_and_says_why(qtbot, tmp_
     area.shutdown()
     wait_for_tasks()
     app.close()
+
+
+def test_the_call_out_view_outlives_a_staff_session(qtbot, kiosk):
+    from kiosk.ui.console.callout import shared_callout
+
+    view = shared_callout()
+    qtbot.addWidget(view)
+    first = StaffArea(kiosk, None)
+    qtbot.addWidget(first)
+    assert first.callout is view
+    view.announce("A-001", "1")
+    first.shutdown()
+
+    second = StaffArea(kiosk, None)
+    qtbot.addWidget(second)
+    assert second.callout is view
+    assert view.number.text() == "A-001"

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtGui import QImage
 
-from kiosk.ui.console import StaffArea
+from kiosk.ui.console import CallOutView, StaffArea
 from kiosk.ui.console.admin import config_lines
 from kiosk.ui.console.sound import Chime, Voice, chime_path
 from kiosk.ui.i18n import set_language
@@ -83,7 +83,7 @@ def test_admin_panel_shows_sync_state_and_retries_the_rejected(qtbot, kiosk):  #
     worker = FakeWorker()
     retried: list[bool] = []
     bridge = SyncBridge(worker, retry_dead=lambda: retried.append(True) or 2)
-    area = StaffArea(kiosk, bridge)
+    area = StaffArea(kiosk, bridge, callout=CallOutView())
     qtbot.addWidget(area)
     qtbot.addWidget(area.callout)
     area.show()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.console.admin import AdminPanel
-from kiosk.ui.console.callout import CallOutView
+from kiosk.ui.console.callout import CallOutView, shared_callout
 from kiosk.ui.console.operator import OperatorConsole
 from kiosk.ui.console.pin import PinPage
 from kiosk.ui.i18n import current_language, on_language_changed, set_language
@@ -55,7 +55,7 @@ class StaffArea(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-        self.callout = callout or CallOutView()
+        self.callout = callout if callout is not None else shared_callout()
         self.console.called.connect(self._announce)
         self.console.callout_requested.connect(self.callout.present)
 
@@ -80,7 +80,6 @@ class StaffArea(QWidget):
                 area.retranslate()
 
         on_language_changed(relabel)
-        self.destroyed.connect(self.callout.deleteLater)
         if CallOutView.has_second_screen():
             self.callout.present()
 
@@ -122,8 +121,11 @@ class StaffArea(QWidget):
         self.closed.emit()
 
     def shutdown(self) -> None:
+        """Before the main window drops this area: lock; the call-out view stays where it is
+        useful (a second display) and hides where it would cover the resident screens."""
         self.lock()
-        self.callout.close()
+        if not CallOutView.has_second_screen():
+            self.callout.hide()
 
     def _announce(self, number: str, counter: str, recall: bool) -> None:
         self.callout.announce(number, counter, recall=recall)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -151,3 +152,15 @@ class CallOutView(QWidget):
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
         self._speaker.stop()
         super().closeEvent(event)
+
+
+_shared: CallOutView | None = None
+
+
+def shared_callout() -> CallOutView:
+    """The one call-out view of the app: it outlives each staff session, so the waiting room
+    keeps seeing the last call on a second display after the operator taps Keluar."""
+    global _shared
+    if _shared is None or not shiboken6.isValid(_shared):
+        _shared = CallOutView()
+    return _shared

@@ -116,6 +116,7 @@ def _grab(widget: QWidget, size: tuple[int, int], path: Path) -> Path:
 def render_all(outdir: Path, app: Any) -> list[Path]:
     """Every staff screen, in Bahasa Indonesia and English, at 1920×1080 and 1080×1920."""
     from kiosk.ui.console.area import StaffArea
+    from kiosk.ui.console.callout import CallOutView
     from kiosk.ui.sync_bridge import SyncBridge
 
     _ensure_look()
@@ -128,7 +129,7 @@ def render_all(outdir: Path, app: Any) -> list[Path]:
             set_language(language)
             for width, height in SIZES:
                 bridge = SyncBridge(_DemoSyncWorker())
-                area = StaffArea(app, bridge)
+                area = StaffArea(app, bridge, callout=CallOutView())
                 tag = f"{language}-{width}x{height}"
                 shots: list[tuple[str, QWidget, Callable[[], None]]] = [
                     ("staff-pin", area, lambda a=area: _pin(a)),
@@ -140,6 +141,7 @@ def render_all(outdir: Path, app: Any) -> list[Path]:
                     prepare()
                     written.append(_grab(widget, (width, height), outdir / f"{name}-{tag}.png"))
                 area.callout.close()
+                area.callout.deleteLater()
                 area.close()
                 area.deleteLater()
                 bridge.deleteLater()
