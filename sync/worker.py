@@ -66,6 +66,16 @@ class SyncWorker(threading.Thread):
         self._next_probe = clock() + probe_interval_s
         self._state = SyncState()
 
+    @classmethod
+    def for_app(
+        cls, app: Any, *, on_state: Callable[[SyncState], None] | None = None, **options: Any
+    ) -> SyncWorker:
+        """The worker for a ``KioskApp``, with a client built from ``app.settings.server``.
+
+        Call ``.start()`` on it; ``.stop()`` at shutdown.
+        """
+        return cls(app, SyncClient(app.settings.server), on_state=on_state, **options)
+
     # -- called from any thread (the UI's) ---------------------------------------------
 
     @property

@@ -16,6 +16,12 @@ from sync.pusher import outbox_status, push_pending, reconcile, retry_dead
 from tests.integration.conftest import LEGALISIR_ANSWERS
 
 
+@pytest.fixture
+def server_db_url(any_db_url: str) -> str:
+    """These run on SQLite and, when MPP_TEST_POSTGRES_URL is set, on PostgreSQL."""
+    return any_db_url
+
+
 def client_for(app: Any, **kwargs: Any) -> SyncClient:
     return SyncClient(app.settings.server, backoff=Backoff(base_s=0.01, ceiling_s=0.05), **kwargs)
 
