@@ -1,0 +1,126 @@
+"""``python -m benchmarks bundle [--dist DIR]``: the PyInstaller bundle's size and start time.
+
+- ``bundle_mb``: the size of the one-folder bundle (``dist/ppp-kiosk``), in MB (10^6 bytes),
+  counting every file once and symbolic links as nothing.
+- ``frozen_cold_start_s``: median of 5 fresh starts of the frozen ``kiosk``, from spawn to
+  the first painted Home (offscreen, ``KIOSK_EXIT_AFTER_FIRST_PAINT=1``), after one start that
+  creates and migrates the database and is not counted.
+
+Without ``--dist`` the bundle is built first from ``build.spec`` into a temporary folder
+(about a minute on two cores); with ``--dist`` an existing bundle folder is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import emit
+
+BENCH = "bundle"
+STARTS = 5
+ROOT = Path(__file__).resolve().parent.parent
+APP = "ppp-kiosk"
+
+
+def build(out: Path) -> Path:
+    """Build the bundle from build.spec into ``out``; returns the bundle folder."""
+    pyinstaller = shutil.which("pyinstaller", path=str(Path(sys.executable).parent))
+    command = [pyinstaller] if pyinstaller else [sys.executable, "-m", "PyInstaller"]
+    subprocess.run(
+        [
+            *command,
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out / "dist"),
+            "--workpath",
+            str(out / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    return out / "dist" / APP
+
+
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath) / name
+            if not path.is_symlink():
+                total += path.stat().st_size
+    return total
+
+
+def executable(bundle: Path) -> Path:
+    name = "kiosk-console.exe" if sys.platform == "win32" else "kiosk"
+    return bundle / name
+
+
+def first_paint_s(exe: Path, config: Path, data: Path) -> float:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        KIOSK_EXIT_AFTER_FIRST_PAINT="1",
+        KIOSK_DEMO_DIR=str(data),
+    )
+    started = time.time()
+    done = subprocess.run(
+        [str(exe), "--config", str(config), "--windowed"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    painted = next(
+        (line for line in done.stdout.splitlines() if line.startswith("first-paint ")), None
+    )
+    if painted is None:
+        raise RuntimeError(
+            f"the frozen kiosk never painted Home (exit {done.returncode}):\n"
+            f"{done.stdout[-1000:]}\n{done.stderr[-3000:]}"
+        )
+    return float(painted.split()[1]) - started
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks bundle")
+    parser.add_argument("--dist", type=Path, help="an existing bundle folder (dist/ppp-kiosk)")
+    parser.add_argument("--starts", type=int, default=STARTS)
+    args = parser.parse_args(argv)
+
+    from kiosk.config import demo_config_text
+
+    with tempfile.TemporaryDirectory(prefix="ppp-bundle-bench-") as tmp:
+        tmp_path = Path(tmp)
+        bundle = args.dist.resolve() if args.dist else build(tmp_path)
+        emit(BENCH, "bundle_mb", folder_bytes(bundle) / 1e6, "MB", path=str(bundle))
+
+        config = tmp_path / "kiosk.toml"
+        config.write_text(demo_config_text(tmp_path / "data"), encoding="utf-8")
+        exe = executable(bundle)
+        first_paint_s(exe, config, tmp_path)  # creates and migrates the database; not counted
+        samples = [first_paint_s(exe, config, tmp_path) for _ in range(args.starts)]
+        emit(
+            BENCH,
+            "frozen_cold_start_s",
+            statistics.median(samples),
+            "s",
+            runs=args.starts,
+            until="first paint of Home, offscreen",
+            max_s=round(max(samples), 4),
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,94 @@
+"""The PyInstaller bundle builds from build.spec and the frozen app passes its self-check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = "ppp-kiosk"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(600),
+    pytest.mark.skipif(
+        shutil.which("pyinstaller", path=str(Path(sys.executable).parent)) is None,
+        reason="PyInstaller is not installed in this environment",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle")
+    pyinstaller = shutil.which("pyinstaller", path=str(Path(sys.executable).parent))
+    done = subprocess.run(
+        [
+            pyinstaller,
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out / "dist"),
+            "--workpath",
+            str(out / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=480,
+    )
+    assert done.returncode == 0, f"the bundle did not build:\n{done.stderr[-5000:]}"
+    return out / "dist" / APP
+
+
+def _frozen(bundle: Path, name: str, *args: str, home: Path) -> subprocess.CompletedProcess:
+    exe = bundle / (f"{name}.exe" if sys.platform == "win32" else name)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_DEMO_DIR=str(home))
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, env=env, timeout=120, cwd=home
+    )
+
+
+def test_frozen_self_check_passes(bundle: Path, tmp_path: Path) -> None:
+    name = "kiosk-console" if sys.platform == "win32" else "kiosk"
+    done = _frozen(bundle, name, "--demo", "--self-check", home=tmp_path)
+    assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr[-5000:]}"
+    assert "self-check ok" in done.stdout
+    # The demo's config and database went to KIOSK_DEMO_DIR, nothing into the bundle.
+    assert (tmp_path / "demo" / "kiosk.toml").exists()
+    assert not list(bundle.rglob("*.db"))
+
+
+def test_bundle_carries_its_data_files(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    for relative in (
+        "resources/catalogue.json",
+        "resources/villages.json",
+        "resources/style.qss",
+        "resources/fonts/DejaVuSans.ttf",
+        "kiosk/store/migrations/env.py",
+        "kiosk/store/migrations/script.py.mako",
+        "escpos/capabilities.json",
+    ):
+        assert (internal / relative).is_file(), relative
+    assert list((internal / "resources" / "forms").glob("*.json"))
+    assert list((internal / "resources" / "i18n").glob("*.json"))
+    assert list((internal / "kiosk" / "store" / "migrations" / "versions").glob("*.py"))
+    # Only the Qt modules the app uses.
+    qt_modules = {p.name.split(".")[0] for p in (internal / "PySide6").glob("Qt*.*")}
+    assert {"QtCore", "QtGui", "QtWidgets"} <= qt_modules
+    assert not qt_modules & {"QtQml", "QtQuick", "QtWebEngineCore", "QtPdf", "QtSql", "QtTest"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kiosk-sync is a .cmd file on Windows")
+def test_frozen_kiosk_sync_answers(bundle: Path, tmp_path: Path) -> None:
+    done = _frozen(bundle, "kiosk-sync", "--help", home=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "push" in done.stdout
