@@ -7,6 +7,7 @@ crashed or killed process never leaves a stale "sync already running" behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -36,8 +37,9 @@ class PushLock:
         except OSError:
             os.close(fd)
             raise PushAlreadyRunning("another sync push is running on this kiosk") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        with contextlib.suppress(OSError):  # the pid is only a hint for an admin
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
     def release(self) -> None:

@@ -65,6 +65,8 @@ class SyncWorker(threading.Thread):
         self._fatal_streak = 0
         self._next_probe = clock() + probe_interval_s
         self._state = SyncState()
+        if client.sleep is time.sleep:  # retries wait on the stop event, so stop() is prompt
+            client.sleep = self._stopping.wait
 
     @classmethod
     def for_app(
