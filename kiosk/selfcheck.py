@@ -25,7 +25,7 @@ def run_self_check(app: KioskApp) -> int:
 
         pdf = render_pdf(
             TestPage(
-                printer=app.settings.printer.backend,
+                printer_name=app.settings.printer.backend,
                 profile=app.settings.printer.profile,
                 printed_at=datetime.now(UTC),
             ),
