@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_REFRESH_MS = 20_000
 FIRST_PAINT_ENV = "KIOSK_EXIT_AFTER_FIRST_PAINT"
+IDLE_EXIT_ENV = "KIOSK_EXIT_AFTER_IDLE_S"
 
 
 class MainWindow(QWidget):
@@ -68,6 +69,8 @@ class MainWindow(QWidget):
         self._busy = False
         self._closed = False
         self._print_job = 0
+        #: The language every new resident starts in.
+        self.home_language = app.settings.language
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("MainStack")
@@ -124,6 +127,21 @@ class MainWindow(QWidget):
         self.retranslate_all()
         self._tick()
         self.show_screen(self.home)
+        # Load the printing stack in the background once Home is up, so the first ticket
+        # does not pay for importing the PDF renderer while a resident waits.
+        QTimer.singleShot(1500, self._warm_up_printing)
+
+    def _warm_up_printing(self) -> None:
+        printer_app = self.app
+
+        def warm() -> None:
+            printer = printer_app.printer
+            if printer.backend in ("pdf_folder", "system"):
+                import printing.pdf  # noqa: F401
+            else:
+                import printing.escpos_render  # noqa: F401
+
+        self._run(warm, _log_failure("loading the printing stack"), kind="io")
 
     # -- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -302,16 +320,18 @@ class MainWindow(QWidget):
         is_request = answers is not None
         self.success.show_ticket(ticket, pick(service.name), is_request)
         self.show_screen(self.success)
+        self._print(ticket.ticket_id, content)
         if is_request:
-            self._drop_form()
             self._service_code = None
+            # Deleting the form's widgets is the biggest piece of GUI work here: do it in
+            # its own turn of the event loop, after the success screen is up.
+            QTimer.singleShot(0, self._drop_form)
             if self.sync_notify is not None:
                 try:
                     self.sync_notify()
                 except Exception:  # noqa: BLE001 - sync is best effort; the outbox keeps it
                     log.exception("the sync bridge could not be told of a new request")
-        self.refresh_queue()
-        self._print(ticket.ticket_id, content)
+        QTimer.singleShot(0, self.refresh_queue)
 
     def _printout(self, ticket: Any, service: Any, answers: dict | None) -> Any:
         from printing.content import Bilingual, QueueTicket, ServiceReceipt, mask_nik
@@ -380,8 +400,8 @@ class MainWindow(QWidget):
         self.service.reset()
         self.success.reset()
         self.overlay.hide()
-        if i18n.current_language() != self.app.settings.language:
-            self.set_language(self.app.settings.language)
+        if i18n.current_language() != self.home_language:
+            self.set_language(self.home_language)
         self.show_screen(self.home)
         self.idle.poke()
 
@@ -518,9 +538,11 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
     bridge = make_sync_bridge(app)
     window = MainWindow(app, sync_bridge=bridge)
     install_excepthook(window)
-    if os.environ.get(FIRST_PAINT_ENV):
+    if os.environ.get(FIRST_PAINT_ENV):  # the start-up benchmark
         probe = _FirstPaint(window)
         window.home.installEventFilter(probe)
+    if os.environ.get(IDLE_EXIT_ENV):  # the memory benchmark: idle at Home, then quit
+        QTimer.singleShot(int(float(os.environ[IDLE_EXIT_ENV]) * 1000), qapp.quit)
     if windowed or demo:
         window.resize(1366, 768)
         window.show()

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens.base import label
+from kiosk.ui.screens.base import centred, label
 from kiosk.ui.widgets.buttons import make_button
 
 MIN_COUNTDOWN_S = 20
@@ -52,7 +52,7 @@ class IdleWarning(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 32, 32, 32)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(centred(card))
         outer.addStretch(1)
         self.hide()
 

@@ -18,8 +18,23 @@ log = logging.getLogger(__name__)
 Done = Callable[[Any, BaseException | None], None]
 
 
+class _Outcome:
+    """Carries ``(result, error)`` across threads as one Python object.
+
+    A queued signal with a bare ``None`` argument loses a reference to ``None`` in some
+    PySide6 releases on Python 3.11 (where ``None`` is not immortal); after enough tasks the
+    interpreter aborts with "deallocating None". Wrapping the pair avoids it.
+    """
+
+    __slots__ = ("error", "result")
+
+    def __init__(self, result: Any, error: BaseException | None) -> None:
+        self.result = result
+        self.error = error
+
+
 class _Relay(QObject):
-    finished = Signal(object, object)
+    finished = Signal(object)
 
 
 class _Task(QRunnable):
@@ -34,9 +49,9 @@ class _Task(QRunnable):
             result = self._func()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             log.warning("background task failed: %r", exc)
-            self._relay.finished.emit(None, exc)
+            self._relay.finished.emit(_Outcome(None, exc))
         else:
-            self._relay.finished.emit(result, None)
+            self._relay.finished.emit(_Outcome(result, None))
 
 
 _live: set[_Relay] = set()
@@ -59,9 +74,10 @@ def run_task(func: Callable[[], Any], on_done: Done, *, kind: str = "db") -> Non
     relay = _Relay()
     _live.add(relay)
 
-    def finished(result: object, error: object) -> None:
+    def finished(outcome: _Outcome) -> None:
         _live.discard(relay)
-        on_done(result, error if isinstance(error, BaseException) else None)
+        error = outcome.error
+        on_done(outcome.result, error if isinstance(error, BaseException) else None)
 
     relay.finished.connect(finished)
     _pool(kind).start(_Task(func, relay))

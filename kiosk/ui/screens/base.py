@@ -113,6 +113,15 @@ def clear_layout(layout) -> None:  # noqa: ANN001 - any QLayout
             clear_layout(item.layout())
 
 
+def centred(widget: QWidget) -> QHBoxLayout:
+    """A row holding ``widget`` in the middle, as wide as its maximum width allows."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget, 20)
+    row.addStretch(1)
+    return row
+
+
 def label(text: str = "", name: str = "Body", wrap: bool = True) -> QLabel:
     widget = QLabel(text)
     widget.setObjectName(name)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.screens.base import Screen, centred, label
 from kiosk.ui.widgets.buttons import make_button
 
 
@@ -31,7 +31,7 @@ class RecoveryScreen(Screen):
             box.addWidget(widget)
         box.addWidget(self.button)
         self.body_layout.addStretch(1)
-        self.body_layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.body_layout.addLayout(centred(card))
         self.body_layout.addStretch(1)
 
     def retranslate(self) -> None:

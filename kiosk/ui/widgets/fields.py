@@ -84,13 +84,17 @@ class FieldRow(QFrame):
         self._layout.addWidget(self.label)
         self._layout.addWidget(self.help)
 
-    def _finish(self, editor: QWidget) -> None:
+    def _finish(self, editor: QWidget, error_beside: bool = True) -> None:
         grid = QGridLayout()
         grid.setHorizontalSpacing(20)
-        grid.addWidget(editor, 0, 0)
-        grid.addWidget(self.error, 0, 1, Qt.AlignmentFlag.AlignVCenter)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        if error_beside:
+            grid.addWidget(editor, 0, 0)
+            grid.addWidget(self.error, 0, 1, Qt.AlignmentFlag.AlignVCenter)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+        else:  # a grid of choices needs the whole width; the error goes right under it
+            grid.addWidget(editor, 0, 0)
+            grid.addWidget(self.error, 1, 0)
         self._layout.addLayout(grid)
         self.retranslate()
 
@@ -231,7 +235,9 @@ class ChoiceFieldRow(FieldRow):
             self._group.addButton(button, index)
             self.buttons.append(button)
             grid.addWidget(button, index // columns, index % columns)
-        self._finish(holder)
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        self._finish(holder, error_beside=False)
 
     def _clicked(self) -> None:
         self.activated.emit(self)

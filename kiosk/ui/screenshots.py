@@ -1,0 +1,192 @@
+"""``python -m kiosk.ui.screenshots OUTDIR``: every resident screen in both languages, at
+1920 x 1080 and 1080 x 1920, rendered headless to PNG (plus the staff screens).
+
+It runs on a throw-away kiosk in a temporary folder, so no real data is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+SIZES = ((1920, 1080), (1080, 1920))
+SAMPLE_ANSWERS = {
+    "name": "Budi Santoso",
+    "nik": "3510011708900001",
+    "kk": "3510010101100001",
+    "date": "17081990",
+    "phone": "081234567890",
+    "address": "Dusun Krajan",
+    "text": "Banyuwangi",
+    "long_text": "Banyuwangi",
+    "number": "2",
+    "email": "budi@contoh.id",
+}
+
+
+def _app(folder: Path):  # noqa: ANN202 - a KioskApp
+    from kiosk.bootstrap import build_app
+    from kiosk.config import KioskSettings
+
+    settings = KioskSettings(
+        kiosk_id="screenshots",
+        outpost="rogojampi",
+        data_dir=folder / "data",
+        printer={"backend": "none"},
+    )
+    return build_app(settings)
+
+
+def _sample_ticket(app, code: str):  # noqa: ANN001, ANN202
+    from kiosk.usecases import IssuedTicket
+
+    service = app.catalogue.service(code)
+    return IssuedTicket(
+        ticket_id="sample",
+        number=f"{service.queue_letter}-017",
+        service_code=code,
+        counter=service.counter,
+        issued_at=datetime.now(UTC),
+        tracking_code="7KQ2-M9XD-4T1B",
+        people_ahead=4,
+        estimated_wait_minutes=35,
+        request_id="sample",
+    )
+
+
+def _fill(form) -> None:  # noqa: ANN001
+    """Sample answers typed the way a resident would, for the review screenshot."""
+    for row in form.rows:
+        if row.isHidden():
+            continue
+        kind = row.field.type
+        if hasattr(row, "insert_text") and kind in SAMPLE_ANSWERS:
+            digits_only = row.field.pattern is not None and "\\d" in row.field.pattern
+            row.insert_text("2" if digits_only else SAMPLE_ANSWERS[kind])
+        elif getattr(row, "buttons", None) and kind != "multi_choice":
+            row.buttons[0].click()
+        form._update_visibility()
+
+
+def _walk(window) -> Iterator[str]:  # noqa: ANN001
+    """Show each screen in turn; yield its file name."""
+    catalogue = window.catalogue
+    yield "home"
+    window.show_screen(window.categories)
+    yield "categories"
+    window.show_screen(window.ticket_services)
+    yield "ticket-services"
+    service = next(s for s in catalogue.services if s.form_id)
+    window.services.show_category(service.category)
+    window.show_screen(window.services)
+    yield "services"
+    window.service.show_service(service.code)
+    window.show_screen(window.service)
+    yield "service"
+    window.start_form(service.code)
+    form = window.form_screen
+    typed = next(r for r in form.rows if r.keyboard == "letters")
+    form.activate(typed)
+    yield "form-letters"
+    numeric = next((r for r in form.rows if r.keyboard == "numpad"), None)
+    if numeric is not None:
+        form.activate(numeric)
+        numeric.insert_text("1234")
+        form.activate(typed)
+        yield "form-error"
+        numeric.clear_text()
+        form.activate(numeric)
+        yield "form-numpad"
+    window.idle._went_idle()
+    yield "idle-warning"
+    window.idle.resume()
+    form.activate(None)
+    _fill(form)
+    window.review.show_lines(form.review_lines())
+    window.show_screen(window.review)
+    yield "review"
+    window.show_screen(window.notice)
+    yield "notice"
+    ticket = _sample_ticket(window.app, service.code)
+    from kiosk.ui.i18n import pick
+    from kiosk.ui.screens.success import SuccessScreen
+
+    window.success.show_ticket(ticket, pick(service.name), True)
+    window.show_screen(window.success)
+    window.success.set_print_state(SuccessScreen.PRINTED)
+    yield "success"
+    from kiosk.ui.messages import printer_problem
+    from printing.errors import PrinterUnavailable
+
+    window.success.set_print_state(
+        SuccessScreen.FAILED, printer_problem(PrinterUnavailable("paper_out"))
+    )
+    yield "success-printer-problem"
+    window.reset_to_home()
+    window.show_recovery()
+    yield "recovery"
+    window.reset_to_home()
+
+
+def render_all(outdir: Path, app=None) -> list[Path]:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.app import MainWindow, ensure_qapp
+    from kiosk.ui.i18n import set_language
+    from kiosk.ui.tasks import wait_for_tasks
+
+    qapp = ensure_qapp()
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for language in ("id", "en"):
+        for width, height in SIZES:
+            set_language(language)
+            window = MainWindow(app, refresh_queue=False)
+            window.home_language = language
+            window.resize(width, height)
+            window.show()
+            window.home.set_waiting(7)
+            for name in _walk(window):
+                for _ in range(3):
+                    QApplication.processEvents()
+                path = outdir / f"resident-{name}-{language}-{width}x{height}.png"
+                window.grab().save(str(path))
+                written.append(path)
+            window.close()
+            wait_for_tasks()
+            window.deleteLater()
+            qapp.processEvents()
+    set_language("id")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        sys.stderr.write("usage: python -m kiosk.ui.screenshots OUTDIR\n")
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    outdir = Path(args[0])
+    with tempfile.TemporaryDirectory() as folder:
+        app = _app(Path(folder))
+        try:
+            written = render_all(outdir, app)
+            try:
+                from kiosk.ui.console import screenshots as staff_screenshots
+            except ImportError:
+                staff_screenshots = None
+            if staff_screenshots is not None and hasattr(staff_screenshots, "render_all"):
+                staff = staff_screenshots.render_all(outdir, app)
+                written += list(staff or [])
+        finally:
+            app.close()
+    sys.stdout.write(f"{len(written)} screenshots in {outdir}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""Translations complete in both languages; every touch target big enough."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+
+import pytest
+from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+from kiosk.ui import i18n
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _catalogues() -> list[str]:
+    folder = files("resources").joinpath("i18n")
+    return sorted(e.name for e in folder.iterdir() if e.name.endswith(".id.json"))
+
+
+@pytest.mark.parametrize("name", _catalogues())
+def test_every_indonesian_file_has_a_complete_english_twin(name: str) -> None:
+    folder = files("resources").joinpath("i18n")
+    indonesian = json.loads(folder.joinpath(name).read_text(encoding="utf-8"))
+    twin = name.replace(".id.json", ".en.json")
+    english = json.loads(folder.joinpath(twin).read_text(encoding="utf-8"))
+    assert set(indonesian) == set(english), set(indonesian) ^ set(english)
+    for key, text in indonesian.items():
+        assert text.strip() and english[key].strip(), f"{key} is empty"
+        assert set(_PLACEHOLDER.findall(text)) == set(_PLACEHOLDER.findall(english[key])), key
+
+
+def test_the_notice_has_both_languages_and_a_version(kiosk_app) -> None:  # noqa: ANN001
+    from kiosk.ui.screens.notice import load_notice
+
+    notice = load_notice("Pos", 90, kiosk_app.paths.root)
+    assert notice.version
+    for language in i18n.LANGUAGES:
+        text = notice.text(language)
+        assert "90" in text and "{" not in text
+
+
+def _screens(qtbot, window):  # noqa: ANN001, ANN202
+    """Every resident screen, shown in turn (with the form's two keyboards)."""
+    yield window.home
+    window.show_screen(window.categories)
+    yield window.categories
+    window.show_screen(window.ticket_services)
+    yield window.ticket_services
+    window.categories.category_chosen.emit("KEPENDUDUKAN")
+    yield window.services
+    window.services.service_chosen.emit("KTP_BARU")
+    yield window.service
+    window.service.form_chosen.emit("KTP_BARU")
+    form = window.form_screen
+    form.activate(form.rows[0])  # letters
+    yield form
+    form.activate(form.rows[1])  # number pad
+    yield form
+    window.review.show_lines([("Nama", "SITI")])
+    window.show_screen(window.review)
+    yield window.review
+    window.show_screen(window.notice)
+    yield window.notice
+    window.show_screen(window.success)
+    yield window.success
+    window.show_screen(window.recovery)
+    yield window.recovery
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768), (1080, 1920)])
+def test_every_button_and_input_is_big_enough(qtbot, window, size) -> None:  # noqa: ANN001
+    window.resize(*size)
+    small: list[str] = []
+    for screen in _screens(qtbot, window):
+        qtbot.wait(1)
+        for widget in screen.findChildren(QAbstractButton) + screen.findChildren(QLineEdit):
+            if not widget.isVisible():
+                continue
+            side = min(widget.width(), widget.height())
+            floor = 64 if size == (1920, 1080) else 48
+            if side < floor:
+                small.append(f"{type(screen).__name__}/{widget.objectName()}: {side}px")
+    assert not small, small
+
+
+def test_body_text_is_at_least_18_points(qapp) -> None:  # noqa: ANN001
+    from kiosk.ui.look import stylesheet
+
+    sizes = [
+        int(s) for s in re.findall(r"font-size:\s*(\d+)pt", stylesheet().split("=== staff")[0])
+    ]
+    assert sizes and min(sizes) >= 18
