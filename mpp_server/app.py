@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -112,6 +113,14 @@ def create_app(
         body = Problem(error=exc.error, detail=exc.detail).model_dump()
         return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default echoes the input, and JSON cannot render Infinity or NaN: a 500.
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg', 'invalid')}"[:300]
+        return JSONResponse(Problem(error="invalid", detail=detail).model_dump(), 422)
+
     def kiosk_of(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Kiosk:
@@ -159,7 +168,7 @@ def create_app(
         body = await _read_body(request)
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...
             raise ApiError(400, "bad_json", "the body is not JSON") from None
         records = data.get("records") if isinstance(data, dict) else None
         if not isinstance(records, list) or not records:
@@ -172,6 +181,8 @@ def create_app(
             results = await run_in_threadpool(ingest_batch, engine, kiosk, records, check)
         except BadBatch as exc:
             raise ApiError(422, "bad_batch", str(exc)) from None
+        except (ValueError, RecursionError):  # a payload nested too deep to hash or store
+            raise ApiError(422, "bad_batch", "a record cannot be processed") from None
         if hooks.after_commit is not None:
             await run_in_threadpool(hooks.after_commit, len(records))
         answer = BatchResponse(results=results)
