@@ -191,3 +191,9 @@ def test_times_are_stored_in_utc(store, clock):
         raw = conn.execute(text("SELECT issued_at FROM queue_tickets")).scalar()
     assert raw.startswith("2026-11-27 01:00:00")
     assert t.issued_at == datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+
+
+def test_head_constant_matches_alembic_head():
+    from kiosk.store.migrate import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
