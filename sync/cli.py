@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     sub.add_parser("retry-dead", help="put rejected records back in the queue")
     sub.add_parser("pull", help="fetch the service catalogue and forms")
+    sub.add_parser("purge", help="erase personal answers of synced requests past the retention")
     return parser
 
 
@@ -223,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
             return _push(app, args)
         if args.command == "status":
             return _status(app, args)
+        if args.command == "purge":
+            from kiosk.usecases.privacy import purge_personal_data
+
+            days = app.settings.retention_days
+            count = purge_personal_data(app.context, days)
+            sys.stdout.write(f"{count} requests older than {days} days purged\n")
+            return EXIT_OK
         if args.command == "retry-dead":
             count = retry_dead(app)
             sys.stdout.write(f"{count} records queued again\n")

@@ -60,3 +60,22 @@ def test_purge_erases_old_synced_answers_and_keeps_the_rest(app, clock):
     assert answers[recent.request_id] is not None  # younger than the retention
     assert len(tickets) == 3
     assert day_summary(app.context, first_day).total_issued == 2  # statistics survive
+
+
+def test_kiosk_sync_purge_command(tmp_path):
+    import subprocess
+    import sys
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'kiosk_id = "k1"\noutpost = "genteng"\nretention_days = 30\ndata_dir = "{tmp_path}"\n',
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "sync.cli", "--config", str(config), "purge"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0 requests older than 30 days purged" in result.stdout
