@@ -42,7 +42,7 @@ def sample_receipt(
     return ServiceReceipt(
         ticket=sample_ticket(language, number, tracking_code),
         resident_name="Siti Nurhaliza Wulandari",
-        nik_masked="3510********0001",
+        nik_masked="3510**********01",
         documents=(
             Bilingual("KTP-el asli pemohon", "Applicant's original e-KTP"),
             Bilingual("Kartu Keluarga lama (asli)", "Old Family Card (original)"),

@@ -30,7 +30,7 @@ def test_receipt_pdf_says_what_the_resident_needs() -> None:
         "Pasar Pelayanan Publik Rogojampi",
         "Kartu Keluarga (KK) baru",
         "Siti Nurhaliza Wulandari",
-        "3510********0001",
+        "3510**********01",
         "Senin, 12 Mei 2025, 09.41 WIB",
         "KTP-el asli pemohon",
         "Buku nikah / akta perkawinan",

@@ -54,7 +54,7 @@ def test_receipt_stream_initialises_prints_text_qr_and_cuts() -> None:
     text = "\n".join(printed_text(stream))
     for expected in ("Pasar Pelayanan Publik Rogojampi", "Kartu Keluarga (KK) baru", "Loket 2"):
         assert expected in text
-    assert "3510********0001" in text and "09.41 WIB" in text and "KTP-el asli pemohon" in text
+    assert "3510**********01" in text and "09.41 WIB" in text and "KTP-el asli pemohon" in text
     # native QR: store the tracking code (GS ( k ... 1 P 0) and print it (GS ( k ... 1 Q 0)
     assert b"\x1d(k" + bytes([len("RGJ-7Q4K-M2XD") + 3, 0]) + b"1P0RGJ-7Q4K-M2XD" in stream
     assert b"\x1d(k\x03\x001Q0" in stream
