@@ -7,13 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +21,7 @@ from kiosk.ui.console.widgets import (
     StatusLine,
     fit_orientation,
     heading,
+    scrolling_columns,
     touch_button,
     wib_datetime,
 )
@@ -150,15 +149,7 @@ class AdminPanel(QWidget):
         header.addWidget(self.exit_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(header)
 
-        scroll = QScrollArea()
-        scroll.setObjectName("StaffScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        body.setObjectName("StaffBody")
-        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
-        self.columns.setContentsMargins(0, 0, 8, 0)
-        self.columns.setSpacing(24)
+        scroll, body, self.columns = scrolling_columns()
         left = QVBoxLayout()
         right = QVBoxLayout()
         left.setSpacing(16)

@@ -13,15 +13,12 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QButtonGroup,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +29,14 @@ from kiosk.ui.console.printouts import (
     ticket_printout,
     walk_in_printout,
 )
-from kiosk.ui.console.widgets import StatusLine, fit_orientation, heading, touch_button, wib_time
+from kiosk.ui.console.widgets import (
+    StatusLine,
+    fit_orientation,
+    heading,
+    scrolling_columns,
+    touch_button,
+    wib_time,
+)
 from kiosk.ui.i18n import current_language, pick, tr
 from kiosk.ui.tasks import run_task
 from kiosk.usecases import (
@@ -86,15 +90,7 @@ class OperatorConsole(QWidget):
         outer.setContentsMargins(24, 16, 24, 16)
         outer.setSpacing(12)
         outer.addLayout(self._build_header())
-        scroll = QScrollArea()
-        scroll.setObjectName("StaffScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        body.setObjectName("StaffBody")
-        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
-        self.columns.setContentsMargins(0, 0, 8, 0)
-        self.columns.setSpacing(24)
+        scroll, body, self.columns = scrolling_columns()
         # The ticket list and its actions stay side by side, also on a portrait screen.
         work = QWidget()
         work_row = QHBoxLayout(work)

@@ -6,7 +6,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from kiosk.clock import to_wib
 from kiosk.ui.i18n import tr
@@ -44,6 +52,20 @@ def fit_orientation(
     direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
     if columns.direction() != direction:
         columns.setDirection(direction)
+
+
+def scrolling_columns() -> tuple[QScrollArea, QWidget, QBoxLayout]:
+    """A frameless scroll area around a body whose columns stack on a narrow screen."""
+    scroll = QScrollArea()
+    scroll.setObjectName("StaffScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    body = QWidget()
+    body.setObjectName("StaffBody")
+    columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
+    columns.setContentsMargins(0, 0, 8, 0)
+    columns.setSpacing(24)
+    return scroll, body, columns
 
 
 def heading(text: str = "", *, level: int = 2, parent: QWidget | None = None) -> QLabel:
