@@ -334,35 +334,9 @@ class MainWindow(QWidget):
         QTimer.singleShot(0, self.refresh_queue)
 
     def _printout(self, ticket: Any, service: Any, answers: dict | None) -> Any:
-        from printing.content import Bilingual, QueueTicket, ServiceReceipt, mask_nik
+        from kiosk.printouts import request_receipt
 
-        queue_ticket = QueueTicket(
-            outpost_name=self.app.settings.outpost_name,
-            service_name=Bilingual.of(service.name),
-            queue_number=ticket.number,
-            issued_at=ticket.issued_at,
-            people_ahead=ticket.people_ahead,
-            estimated_wait_minutes=ticket.estimated_wait_minutes,
-            counter=ticket.counter,
-            tracking_code=ticket.tracking_code,
-            language=i18n.current_language(),
-        )
-        if answers is None:
-            return queue_ticket
-        form = self.catalogue.form(service.form_id)
-        name = next(
-            (str(answers[f.name]) for f in form.fields if f.type == "name" and f.name in answers),
-            "",
-        )
-        nik = next(
-            (str(answers[f.name]) for f in form.fields if f.type == "nik" and f.name in answers), ""
-        )
-        return ServiceReceipt(
-            ticket=queue_ticket,
-            resident_name=name.upper() if name else "",
-            nik_masked=mask_nik(nik) if nik else "",
-            documents=tuple(Bilingual.of(d) for d in service.documents),
-        )
+        return request_receipt(self.app, ticket, answers, i18n.current_language())
 
     def _print(self, ticket_id: str, content: Any) -> None:
         from kiosk.usecases import record_printed

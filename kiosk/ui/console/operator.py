@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.console.printouts import (
+from kiosk.printouts import (
     day_report,
     save_day_report,
     ticket_printout,

@@ -1,6 +1,8 @@
-"""What the console prints: queue tickets and the end-of-day report, built from use-case results.
+"""What the kiosk prints, built from use-case results: tickets, receipts, the day report.
 
-Plain functions without Qt; they run on the background threads of ``run_task``.
+Plain functions without Qt, shared by the resident screens, the operator console and the
+tests; they run on the background threads of ``run_task``. A receipt carries the
+resident's name and a masked NIK, nothing else personal.
 """
 
 from __future__ import annotations
@@ -57,6 +59,32 @@ def walk_in_printout(app: Any, issued: Any, language: str) -> Any:
         counter=issued.counter,
         tracking_code=issued.tracking_code,
         language=language,
+    )
+
+
+def request_receipt(app: Any, issued: Any, answers: dict[str, Any] | None, language: str) -> Any:
+    """The printout for a ticket just issued: a receipt when it came with a request."""
+    from forms import mask_nik
+    from printing import Bilingual, ServiceReceipt
+
+    ticket = walk_in_printout(app, issued, language)
+    if answers is None:
+        return ticket
+    service = app.catalogue.service(issued.service_code)
+    form = app.catalogue.form(service.form_id)
+
+    def first_of(kind: str) -> str:
+        return next(
+            (str(answers[f.name]) for f in form.fields if f.type == kind and answers.get(f.name)),
+            "",
+        )
+
+    name, nik = first_of("name"), first_of("nik")
+    return ServiceReceipt(
+        ticket=ticket,
+        resident_name=name.upper(),
+        nik_masked=mask_nik(nik) if nik else "",
+        documents=tuple(Bilingual.of(d) for d in service.documents),
     )
 
 
