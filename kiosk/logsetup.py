@@ -13,7 +13,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 _SIXTEEN = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{2})(?!\d)")
-_PHONE = re.compile(r"(?<![\d])(\+?62|0)8[\d\- ]{6,13}(\d{3})(?!\d)")
+_PHONE = re.compile(r"(?<![\d])(\+?62|0)[ \-]?8[\d\- ]{6,13}(\d{3})(?!\d)")
 
 
 def mask_identifiers(text: str) -> str:

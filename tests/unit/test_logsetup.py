@@ -7,7 +7,10 @@ from kiosk.logsetup import configure_logging, mask_identifiers
 
 
 def test_identity_numbers_and_phones_are_masked():
-    text = "nik=3510091203850001 kk 3510130101200002 hp 0812-3456-7890 wa +6281234567890 A-017"
+    text = (
+        "nik=3510091203850001 kk 3510130101200002 hp 0812-3456-7890 wa +6281234567890"
+        " tel +62 812-3456-7890 A-017"
+    )
     masked = mask_identifiers(text)
     for secret in ("3510091203850001", "3510130101200002", "3456", "81234567"):
         assert secret not in masked
