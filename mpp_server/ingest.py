@@ -72,7 +72,14 @@ def ingest_batch(
                 id=record.id, status="rejected", reason=REASON_WRONG_KIOSK
             )
             continue
-        digest = content_hash(record)
+        try:
+            digest = content_hash(record)
+            payload = canonical_json(record.payload).decode("utf-8")
+        except (ValueError, RecursionError):  # nested too deep to hash or store
+            results[position] = RecordResult(
+                id=record.id, status="rejected", reason="payload_too_deep"
+            )
+            continue
         if record.id in row_index:
             later.append((position, record.id, digest))
             continue
@@ -93,7 +100,7 @@ def ingest_batch(
                 "form_id": record.form_id,
                 "form_version": record.form_version,
                 "content_hash": digest,
-                "payload": canonical_json(record.payload).decode("utf-8"),
+                "payload": payload,
             }
         )
     if rows:

@@ -211,3 +211,16 @@ def test_two_server_processes_on_one_postgres_store_each_record_once(postgres_ur
     stored = servers[0].stored_ids()
     assert len(stored) == len(set(stored)) == 2000
     engine.dispose()
+
+
+def test_a_payload_too_deep_to_hash_is_rejected_alone(api):
+    good = record()
+    deep = record()
+    body = json.dumps({"records": [good, deep]}).replace(
+        '"number": "A-001"}}]', '"number": ' + '{"a": ' * 900 + "1" + "}" * 900 + "}}]", 1
+    )
+    url, session, _engine = api
+    response = session.post(
+        url + "/api/v1/records:batch", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert statuses(response) == [("accepted", None), ("rejected", "payload_too_deep")]
