@@ -51,6 +51,11 @@ class DataPaths:
     def cache(self) -> Path:
         return self.root / "cache"
 
+    @property
+    def pulled_catalogue(self) -> Path:
+        """Where ``kiosk-sync pull`` puts the catalogue it fetched from the server."""
+        return self.root / "catalogue"
+
 
 @dataclass
 class Store:
@@ -68,6 +73,22 @@ def open_store(path: Path, backup_dir: Path) -> Store:
     if backup is not None:
         log.info("database upgraded; the earlier file is kept at %s", backup)
     return Store(engine=engine, uow=make_uow_factory(engine), path=path, backup_made=backup)
+
+
+def load_service_catalogue(paths: DataPaths) -> ServiceCatalogue:
+    """The catalogue last pulled from the server, else the one shipped with the kiosk.
+
+    A pulled catalogue was checked whole before it was saved; should it still fail to load
+    (a damaged disk), the kiosk says so in the log and serves the shipped one.
+    """
+    from forms import load_catalogue
+
+    if (paths.pulled_catalogue / "catalogue.json").exists():
+        try:
+            return load_catalogue(paths.pulled_catalogue)
+        except Exception:  # noqa: BLE001 - any failure: fall back, never stop the kiosk
+            log.exception("the pulled catalogue in %s cannot be read", paths.pulled_catalogue)
+    return load_catalogue()
 
 
 @dataclass
@@ -103,9 +124,7 @@ def build_app(
     paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = open_store(paths.database, paths.backups)
     if catalogue is None:
-        from forms import load_catalogue
-
-        catalogue = load_catalogue()
+        catalogue = load_service_catalogue(paths)
     context = KioskContext(
         uow=store.uow,
         catalogue=catalogue,

@@ -152,7 +152,7 @@ def _status(app: Any, args: argparse.Namespace) -> int:
 
 
 def catalogue_dir(app: Any) -> Path:
-    return app.paths.root / CATALOGUE_DIR
+    return app.paths.pulled_catalogue
 
 
 def pull_catalogue(app: Any, client: SyncClient) -> str:
