@@ -545,11 +545,26 @@ def reconcile(app_or_parts: Any, client: SyncClient) -> Reconciliation:
         missing = client.missing(chunk)
         if missing:
             with parts.uow() as uow:
+                # A request whose answers were purged after the server acknowledged it
+                # cannot be sent again: it goes to the dead letter for an admin to see.
+                purged = set(
+                    uow.session.scalars(
+                        select(ServiceRequest.id).where(
+                            ServiceRequest.id.in_(missing), ServiceRequest.answers.is_(None)
+                        )
+                    )
+                )
+                resend = [record_id for record_id in missing if record_id not in purged]
                 uow.session.execute(
                     update(_OUTBOX)
-                    .where(_OUTBOX.c.record_id.in_(missing), _OUTBOX.c.state == "sent")
+                    .where(_OUTBOX.c.record_id.in_(resend), _OUTBOX.c.state == "sent")
                     .values(state="pending", sent_at=None, last_error="missing on the server")
                 )
+                uow.session.execute(
+                    update(_OUTBOX)
+                    .where(_OUTBOX.c.record_id.in_(purged), _OUTBOX.c.state == "sent")
+                    .values(state="dead", last_error="missing on the server; answers purged")
+                )
                 uow.commit()
-            requeued += len(missing)
+            requeued += len(resend)
     return Reconciliation(server.count, count, False, requeued)

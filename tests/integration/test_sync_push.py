@@ -200,3 +200,29 @@ def test_reconcile_requeues_what_the_server_lost(server, kiosk_factory):
     assert (result.server_count, result.local_sent, result.requeued) == (16, 20, 4)
     assert push_pending(kiosk, client_for(kiosk)).accepted == 4
     assert reconcile(kiosk, client_for(kiosk)).digest_matches
+
+
+def test_a_lost_request_whose_answers_were_purged_goes_to_the_dead_letter(server, kiosk_factory):
+    from sqlalchemy import delete, update
+
+    from mpp_server.db import open_engine
+    from mpp_server.models import StoredRecord
+
+    kiosk = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
+    request_id = submit(kiosk)
+    push_pending(kiosk, client_for(kiosk))
+    with kiosk.store.uow() as uow:  # purged after the server acknowledged it
+        uow.session.execute(
+            update(ServiceRequest).where(ServiceRequest.id == request_id).values(answers=None)
+        )
+        uow.commit()
+    engine = open_engine(server.database_url)
+    with engine.begin() as connection:  # then the server lost it
+        connection.execute(delete(StoredRecord).where(StoredRecord.id == request_id))
+    engine.dispose()
+
+    result = reconcile(kiosk, client_for(kiosk))
+
+    assert result.requeued == 0
+    assert states(kiosk)[request_id] == "dead"
+    assert push_pending(kiosk, client_for(kiosk)).rejected == 0
