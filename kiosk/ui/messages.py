@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.clock import to_wib
 from kiosk.ui.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -44,3 +45,38 @@ def friendly(error: BaseException) -> str:
         return tr("error.store")
     log.error("unexpected failure shown as a general message: %r", error)
     return tr("error.general")
+
+
+def for_staff(error: BaseException) -> str:
+    """The same failures in an operator's words, with the detail a resident never needs."""
+    from kiosk.usecases import (
+        ConsoleLocked,
+        InvalidTransition,
+        PinRejected,
+        TicketNotFound,
+        UnknownService,
+        WeakPin,
+    )
+    from printing.errors import PrinterUnavailable
+
+    if isinstance(error, ConsoleLocked):
+        return tr("staff.error.locked", time=f"{to_wib(error.until):%H:%M}")
+    if isinstance(error, PinRejected):
+        return tr("staff.error.pin_rejected", left=error.attempts_left)
+    if isinstance(error, InvalidTransition):
+        return tr(
+            "staff.error.invalid_transition",
+            number=error.number,
+            status=tr(f"staff.status.{error.status}"),
+        )
+    if isinstance(error, TicketNotFound):
+        return tr("staff.error.ticket_not_found")
+    if isinstance(error, UnknownService):
+        return tr("staff.error.unknown_service")
+    if isinstance(error, WeakPin):
+        return tr("staff.error.weak_pin")
+    if isinstance(error, PrinterUnavailable):
+        return tr(f"staff.printer.{error.reason_code}")
+    if isinstance(error, OSError):
+        return tr("staff.error.disk")
+    return tr("staff.error.unexpected")

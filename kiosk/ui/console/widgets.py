@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.clock import to_wib
 from kiosk.ui.i18n import tr
+from kiosk.ui.messages import for_staff
 
 TOUCH_MIN = 64
 """The smallest side of anything a finger presses, in pixels at 1920 × 1080."""
@@ -83,41 +84,6 @@ def wib_datetime(moment: datetime | None) -> str:
     return "–" if moment is None else f"{to_wib(moment):%d-%m-%Y %H:%M} WIB"
 
 
-def friendly_error(error: BaseException) -> str:
-    """The one place that turns a core exception into words an operator understands."""
-    from kiosk.usecases import (
-        ConsoleLocked,
-        InvalidTransition,
-        PinRejected,
-        TicketNotFound,
-        UnknownService,
-        WeakPin,
-    )
-    from printing.errors import PrinterUnavailable
-
-    if isinstance(error, ConsoleLocked):
-        return tr("staff.error.locked", time=wib_time(error.until))
-    if isinstance(error, PinRejected):
-        return tr("staff.error.pin_rejected", left=error.attempts_left)
-    if isinstance(error, InvalidTransition):
-        return tr(
-            "staff.error.invalid_transition",
-            number=error.number,
-            status=tr(f"staff.status.{error.status}"),
-        )
-    if isinstance(error, TicketNotFound):
-        return tr("staff.error.ticket_not_found")
-    if isinstance(error, UnknownService):
-        return tr("staff.error.unknown_service")
-    if isinstance(error, WeakPin):
-        return tr("staff.error.weak_pin")
-    if isinstance(error, PrinterUnavailable):
-        return tr(f"staff.printer.{error.reason_code}")
-    if isinstance(error, OSError):
-        return tr("staff.error.disk")
-    return tr("staff.error.unexpected")
-
-
 class StatusLine(QLabel):
     """The result of the last action, re-worded when the language changes."""
 
@@ -138,7 +104,7 @@ class StatusLine(QLabel):
 
         def render() -> str:
             lead = tr(lead_key, **fields) + " " if lead_key else ""
-            return lead + friendly_error(error)
+            return lead + for_staff(error)
 
         self._set(render, "error")
 
