@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from uuid6 import uuid7
 
@@ -19,7 +18,7 @@ def new_id() -> str:
 def enqueue(session: Session, record_id: str, kind: str, now: datetime) -> None:
     # Plain inserts on the hot path of every submission: no unit-of-work bookkeeping.
     session.execute(
-        insert(OutboxEntry),
+        OutboxEntry.__table__.insert(),
         [
             {
                 "record_id": record_id,
@@ -41,7 +40,7 @@ def add_ticket_event(
 ) -> None:
     event_id = new_id()
     session.execute(
-        insert(TicketEvent),
+        TicketEvent.__table__.insert(),
         [
             {
                 "id": event_id,

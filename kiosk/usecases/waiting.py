@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import as_utc
@@ -13,37 +14,48 @@ from kiosk.store.models import QueueTicket
 
 ROLLING_WINDOW = 10
 
+# Built once with bound parameters and run on the table (Core): these two queries run in
+# every submission's transaction, where building and caching a statement each time cost
+# more than SQLite's answer.
+_T = QueueTicket.__table__
+_RECENT_SERVICE_TIMES = (
+    select(_T.c.called_at, _T.c.served_at)
+    .where(
+        _T.c.day == bindparam("day"),
+        _T.c.service_code == bindparam("service_code"),
+        _T.c.status == "served",
+        _T.c.called_at.is_not(None),
+    )
+    .order_by(_T.c.served_at.desc())
+    .limit(ROLLING_WINDOW)
+)
+_WAITING_BEFORE = (
+    select(func.count())
+    .select_from(_T)
+    .where(
+        _T.c.day == bindparam("day"),
+        _T.c.service_code == bindparam("service_code"),
+        _T.c.status == "waiting",
+        _T.c.sequence < bindparam("sequence"),
+    )
+)
+
 
 def mean_service_minutes(session: Session, day: date, service_code: str, fallback: int) -> float:
     """Mean of the last ten real service times today; the catalogue's estimate until then."""
-    rows = session.execute(
-        select(QueueTicket.called_at, QueueTicket.served_at)
-        .where(
-            QueueTicket.day == day,
-            QueueTicket.service_code == service_code,
-            QueueTicket.status == "served",
-            QueueTicket.called_at.is_not(None),
-        )
-        .order_by(QueueTicket.served_at.desc())
-        .limit(ROLLING_WINDOW)
-    ).all()
+    rows = session.execute(_RECENT_SERVICE_TIMES, {"day": day, "service_code": service_code}).all()
     if not rows:
         return float(fallback)
     minutes = [(as_utc(s) - as_utc(c)).total_seconds() / 60 for c, s in rows]
     return max(sum(minutes) / len(minutes), 0.5)
 
 
-def people_ahead_and_wait(session: Session, ticket: QueueTicket, fallback: int) -> tuple[int, int]:
+def people_ahead_and_wait(session: Session, ticket: Any, fallback: int) -> tuple[int, int]:
+    """Waiting tickets of the same service with a lower number, and the wait they make."""
     ahead = (
         session.scalar(
-            select(func.count())
-            .select_from(QueueTicket)
-            .where(
-                QueueTicket.day == ticket.day,
-                QueueTicket.service_code == ticket.service_code,
-                QueueTicket.status == "waiting",
-                QueueTicket.sequence < ticket.sequence,
-            )
+            _WAITING_BEFORE,
+            {"day": ticket.day, "service_code": ticket.service_code, "sequence": ticket.sequence},
         )
         or 0
     )
