@@ -25,6 +25,13 @@ def spoken_number(number: str) -> str:
     return f"{head} {int(tail)}"
 
 
+_BUMP = text(
+    "INSERT INTO queue_sequences (day, letter, last_number) VALUES (:day, :letter, 1) "
+    "ON CONFLICT (day, letter) DO UPDATE SET last_number = last_number + 1 "
+    "RETURNING last_number"
+)
+
+
 def next_sequence(session: Session, day: date, letter: str) -> int:
     """Take the next number in the caller's write transaction; never the same one twice.
 
@@ -32,11 +39,4 @@ def next_sequence(session: Session, day: date, letter: str) -> int:
     transaction already holds (BEGIN IMMEDIATE), so two writers cannot both see the same
     value, and a rolled-back submission gives its number back.
     """
-    return session.execute(
-        text(
-            "INSERT INTO queue_sequences (day, letter, last_number) VALUES (:day, :letter, 1) "
-            "ON CONFLICT (day, letter) DO UPDATE SET last_number = last_number + 1 "
-            "RETURNING last_number"
-        ),
-        {"day": day.isoformat(), "letter": letter},
-    ).scalar_one()
+    return session.execute(_BUMP, {"day": day.isoformat(), "letter": letter}).scalar_one()
