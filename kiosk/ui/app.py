@@ -7,6 +7,7 @@ the database or the printer runs through ``kiosk.ui.tasks.run_task``.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import logging
 import os
@@ -127,8 +128,9 @@ class MainWindow(QWidget):
         self.retranslate_all()
         self._tick()
         self.show_screen(self.home)
-        # Load the printing stack in the background once Home is up, so the first ticket
-        # does not pay for importing the PDF renderer while a resident waits.
+        # Load the printing stack (and its fonts) in the background once Home is up, so the
+        # first ticket does not pay for it while a resident waits and the success screen
+        # paints; then settle the heap (see settle_heap).
         QTimer.singleShot(1500, self._warm_up_printing)
 
     def _warm_up_printing(self) -> None:
@@ -138,10 +140,19 @@ class MainWindow(QWidget):
             printer = printer_app.printer
             if printer.backend in ("pdf_folder", "system"):
                 import printing.pdf  # noqa: F401
+                from printing.fonts import register_pdf_fonts
+
+                register_pdf_fonts()  # parsing the TrueType files is ~70 ms of Python
             else:
                 import printing.escpos_render  # noqa: F401
 
-        self._run(warm, _log_failure("loading the printing stack"), kind="io")
+        def warmed(_result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.warning("loading the printing stack failed: %r", error)
+            # On the GUI thread: the garbage may hold Qt wrappers, which die only here.
+            settle_heap()
+
+        self._run(warm, warmed, kind="io")
 
     # -- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -424,6 +435,20 @@ class MainWindow(QWidget):
         self._clock.stop()
         self._refresh.stop()
         super().closeEvent(event)
+
+
+def settle_heap() -> None:
+    """Move everything start-up made into the collector's permanent generation.
+
+    A full (oldest-generation) collection walks every tracked object in the process and
+    holds the GIL throughout: with Qt's wrappers, SQLAlchemy, pydantic and the printing
+    stack loaded that is 50-70 ms, and a sync push makes enough garbage to set one off
+    every few batches — a frozen touchscreen each time. What start-up built (modules,
+    screens, the catalogue) lives as long as the process, so it is collected once here,
+    at rest on Home, and then left out of every later collection (``gc.freeze``).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _log_failure(what: str) -> Any:
