@@ -456,10 +456,10 @@ def test_openapi_generated_cases_get_no_5xx_store_nothing(target):
                         2: {"Authorization": "Bearer nope"},
                         3: {},
                     }[who]
-                    if case.body is not None and isinstance(case.body, dict):
-                        for record in case.body.get("records") or []:
-                            if isinstance(record, dict) and isinstance(record.get("id"), str):
-                                attack.sent_ids.add(record["id"])
+                    records = case.body.get("records") if isinstance(case.body, dict) else None
+                    for record in records if isinstance(records, list) else []:
+                        if isinstance(record, dict) and isinstance(record.get("id"), str):
+                            attack.sent_ids.add(record["id"])
                     calls += 1
                     attack.tried += 1
                     response = case.call(base_url=attack.url, headers=headers, timeout=30)
