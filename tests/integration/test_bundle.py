@@ -25,27 +25,11 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("bundle")
-    pyinstaller = shutil.which("pyinstaller", path=str(Path(sys.executable).parent))
-    done = subprocess.run(
-        [
-            pyinstaller,
-            "--noconfirm",
-            "--log-level",
-            "WARN",
-            "--distpath",
-            str(out / "dist"),
-            "--workpath",
-            str(out / "build"),
-            str(ROOT / "build.spec"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=480,
-    )
-    assert done.returncode == 0, f"the bundle did not build:\n{done.stderr[-5000:]}"
-    return out / "dist" / APP
+    from benchmarks.bundle import build
+
+    # The benchmark and this test build the bundle the same way; PyInstaller's own output
+    # goes to the captured output of a failing test.
+    return build(tmp_path_factory.mktemp("bundle"))
 
 
 def _frozen(bundle: Path, name: str, *args: str, home: Path) -> subprocess.CompletedProcess:
