@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.screens.base import centred, label
+from kiosk.ui.screens.base import label
 from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.overlay import card_overlay
 
 MIN_COUNTDOWN_S = 20
 _ACTIVITY = frozenset(
@@ -30,14 +31,7 @@ class IdleWarning(QWidget):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("IdleOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        card = QFrame()
-        card.setObjectName("IdleCard")
-        card.setMaximumWidth(1000)
-        box = QVBoxLayout(card)
-        box.setContentsMargins(48, 40, 48, 40)
-        box.setSpacing(24)
+        box = card_overlay(self, "IdleOverlay")
         self.heading = label(name="Title")
         self.seconds = label(name="Countdown")
         self.text = label(name="Body")
@@ -49,11 +43,6 @@ class IdleWarning(QWidget):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             box.addWidget(widget)
         box.addWidget(self.button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(32, 32, 32, 32)
-        outer.addStretch(1)
-        outer.addLayout(centred(card))
-        outer.addStretch(1)
         self.hide()
 
     def show_seconds(self, seconds: int) -> None:

@@ -8,19 +8,34 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.ui.widgets.buttons import make_button
 
 
+def card_overlay(owner: QWidget, name: str) -> QVBoxLayout:
+    """Make ``owner`` a full-window cover with a centred card; returns the card's layout."""
+    owner.setObjectName(name)
+    owner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    card = QFrame()
+    card.setObjectName("IdleCard")
+    card.setMaximumWidth(1000)
+    box = QVBoxLayout(card)
+    box.setContentsMargins(48, 40, 48, 40)
+    box.setSpacing(24)
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(32, 32, 32, 32)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(card, 20)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    return box
+
+
 class Overlay(QWidget):
     dismissed = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("BusyOverlay")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        card = QFrame()
-        card.setObjectName("IdleCard")
-        card.setMaximumWidth(1000)
-        box = QVBoxLayout(card)
-        box.setContentsMargins(48, 40, 48, 40)
-        box.setSpacing(24)
+        box = card_overlay(self, "BusyOverlay")
         self.text = QLabel()
         self.text.setObjectName("BusyText")
         self.text.setWordWrap(True)
@@ -30,15 +45,6 @@ class Overlay(QWidget):
         self.button.clicked.connect(self._dismiss)
         box.addWidget(self.text)
         box.addWidget(self.button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(32, 32, 32, 32)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(card, 20)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(1)
         parent.installEventFilter(self)
         self.hide()
 
