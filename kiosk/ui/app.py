@@ -537,6 +537,9 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
     bridge = make_sync_bridge(app)
     window = MainWindow(app, sync_bridge=bridge)
     install_excepthook(window)
+    from kiosk.ui.retention import RetentionKeeper
+
+    retention = RetentionKeeper(app, window)  # noqa: F841 - lives as the window's child
     if os.environ.get(FIRST_PAINT_ENV):  # the start-up benchmark
         probe = _FirstPaint(window)
         window.home.installEventFilter(probe)
