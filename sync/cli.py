@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("retry-dead", help="put rejected records back in the queue")
     sub.add_parser("pull", help="fetch the service catalogue and forms")
     sub.add_parser("purge", help="erase personal answers of synced requests past the retention")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
+    backup.add_argument("--to", type=Path, default=None, help="folder (default: <data>/backups)")
     return parser
 
 
@@ -224,6 +226,17 @@ def main(argv: list[str] | None = None) -> int:
             return _push(app, args)
         if args.command == "status":
             return _status(app, args)
+        if args.command == "backup":
+            from kiosk.store.migrate import backup_copy
+
+            folder = args.to or app.paths.backups
+            copy = backup_copy(app.store.path, folder, "manual")
+            sys.stdout.write(
+                f"database copied to {copy}\n"
+                f"the answers in it can be read only with {app.paths.answer_key}: "
+                "keep a copy of that key apart from the backups\n"
+            )
+            return EXIT_OK
         if args.command == "purge":
             from kiosk.usecases.privacy import purge_personal_data
 

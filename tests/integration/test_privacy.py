@@ -79,3 +79,39 @@ def test_kiosk_sync_purge_command(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "0 requests older than 30 days purged" in result.stdout
+
+
+def test_kiosk_sync_backup_makes_an_owner_only_consistent_copy(tmp_path):
+    import sqlite3
+    import stat
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    app = build_app(KioskSettings(kiosk_id="k1", outpost="rogojampi", data_dir=data))
+    submit_request(app.context, "KTP_BARU", KTP_BARU, language="id", notice_version="1")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'kiosk_id = "k1"\noutpost = "rogojampi"\ndata_dir = "{data}"\n')
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sync.cli",
+            "--config",
+            str(config),
+            "backup",
+            "--to",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    app.close()
+    assert result.returncode == 0, result.stderr
+    (copy,) = (tmp_path / "out").glob("kiosk-*-manual.db")
+    assert stat.S_IMODE(copy.stat().st_mode) & 0o077 == 0
+    with sqlite3.connect(copy) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM service_requests").fetchone()[0] == 1
+    assert "answers.key" in result.stdout
