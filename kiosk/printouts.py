@@ -20,18 +20,12 @@ def _service_name(app: Any, code: str) -> Any:
         return code
 
 
-def ticket_printout(app: Any, ticket: TicketView, language: str, *, is_reprint: bool) -> Any:
-    """The queue ticket for a stored ticket, with the people still ahead of it."""
-    from kiosk.usecases import today_queue
+def _queue_ticket(
+    app: Any, ticket: Any, ahead: int, wait: int, language: str, *, is_reprint: bool = False
+) -> Any:
+    """A queue ticket for anything with a ticket's number, service, times and code."""
     from printing import QueueTicket
 
-    sq = today_queue(app.context).services.get(ticket.service_code)
-    ahead, wait = 0, 0
-    if sq is not None and ticket.status == "waiting":
-        ids = [t.ticket_id for t in sq.waiting]
-        ahead = ids.index(ticket.ticket_id) if ticket.ticket_id in ids else 0
-        per_person = sq.estimated_wait_minutes / len(ids) if ids else 0
-        wait = round(ahead * per_person)
     return QueueTicket(
         outpost_name=app.settings.outpost_name,
         service_name=_service_name(app, ticket.service_code),
@@ -46,20 +40,17 @@ def ticket_printout(app: Any, ticket: TicketView, language: str, *, is_reprint: 
     )
 
 
-def walk_in_printout(app: Any, issued: Any, language: str) -> Any:
-    from printing import QueueTicket
+def ticket_printout(app: Any, ticket: TicketView, language: str, *, is_reprint: bool) -> Any:
+    """The queue ticket for a stored ticket, with the people still ahead of it."""
+    from kiosk.usecases import people_ahead
 
-    return QueueTicket(
-        outpost_name=app.settings.outpost_name,
-        service_name=_service_name(app, issued.service_code),
-        queue_number=issued.number,
-        issued_at=issued.issued_at,
-        people_ahead=issued.people_ahead,
-        estimated_wait_minutes=issued.estimated_wait_minutes,
-        counter=issued.counter,
-        tracking_code=issued.tracking_code,
-        language=language,
-    )
+    ahead, wait = people_ahead(app.context, ticket.ticket_id)
+    return _queue_ticket(app, ticket, ahead, wait, language, is_reprint=is_reprint)
+
+
+def walk_in_printout(app: Any, issued: Any, language: str) -> Any:
+    """The queue ticket for a ticket just issued (an ``IssuedTicket``)."""
+    return _queue_ticket(app, issued, issued.people_ahead, issued.estimated_wait_minutes, language)
 
 
 def request_receipt(app: Any, issued: Any, answers: dict[str, Any] | None, language: str) -> Any:

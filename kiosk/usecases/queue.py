@@ -14,7 +14,7 @@ from kiosk.store.models import QueueTicket
 from kiosk.usecases.context import KioskContext
 from kiosk.usecases.errors import InvalidTransition, TicketNotFound
 from kiosk.usecases.recording import add_audit, add_ticket_event
-from kiosk.usecases.waiting import mean_service_minutes
+from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait
 
 
 @dataclass(frozen=True)
@@ -192,6 +192,26 @@ def find_ticket(ctx: KioskContext, ticket_id: str) -> TicketView:
         return _view(ticket, ticket.request is not None)
 
 
+def _estimate(ctx: KioskContext, service_code: str) -> int:
+    """The catalogue's minutes per resident; a service since removed from it counts 10."""
+    try:
+        return ctx.catalogue.service(service_code).estimated_minutes
+    except KeyError:
+        return 10
+
+
+def people_ahead(ctx: KioskContext, ticket_id: str) -> tuple[int, int]:
+    """People ahead of a waiting ticket and their wait in minutes; (0, 0) once it is called.
+
+    The same rule as at issue time, so a reprint tells what the first print would now.
+    """
+    with ctx.uow(read_only=True) as uow:
+        ticket = _load(uow.session, ticket_id)
+        if ticket.status != "waiting":
+            return 0, 0
+        return people_ahead_and_wait(uow.session, ticket, _estimate(ctx, ticket.service_code))
+
+
 def today_queue(ctx: KioskContext) -> TodayQueue:
     """Everyone waiting and being served today, per service, with the wait for a newcomer."""
     day = wib_day(ctx.clock())
@@ -207,11 +227,7 @@ def today_queue(ctx: KioskContext) -> TodayQueue:
         services = {}
         for code, rows in grouped.items():
             waiting = [_view(t) for t in rows if t.status == "waiting"]
-            try:
-                fallback = ctx.catalogue.service(code).estimated_minutes
-            except KeyError:
-                fallback = 10
-            per_person = mean_service_minutes(uow.session, day, code, fallback)
+            per_person = mean_service_minutes(uow.session, day, code, _estimate(ctx, code))
             services[code] = ServiceQueue(
                 service_code=code,
                 counter=rows[-1].counter,

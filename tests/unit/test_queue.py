@@ -183,3 +183,22 @@ def test_queue_of_another_day_is_not_today(ctx, clock):
     issue_ticket(ctx, "KTP")
     clock.now += timedelta(days=1)
     assert today_queue(ctx).waiting_total == 0
+
+
+def test_people_ahead_of_a_stored_ticket_follows_the_issue_rule(ctx):
+    from kiosk.usecases import people_ahead
+
+    issue_ticket(ctx, "KK")
+    issue_ticket(ctx, "KK")
+    third = issue_ticket(ctx, "KK")
+    assert (
+        people_ahead(ctx, third.ticket_id)
+        == (2, 30)
+        == (
+            third.people_ahead,
+            third.estimated_wait_minutes,
+        )
+    )
+    first = call_next(ctx, service_code="KK")
+    assert people_ahead(ctx, third.ticket_id) == (1, 15)
+    assert people_ahead(ctx, first.ticket_id) == (0, 0)
