@@ -12,12 +12,14 @@ import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-_SIXTEEN = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{2})(?!\d)")
+from forms import mask_nik
+
+_SIXTEEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _PHONE = re.compile(r"(?<![\d])(\+?62|0)[ \-]?8[\d\- ]{6,13}(\d{3})(?!\d)")
 
 
 def mask_identifiers(text: str) -> str:
-    text = _SIXTEEN.sub(lambda m: f"{m.group(1)}{'*' * 10}{m.group(2)}", text)
+    text = _SIXTEEN.sub(lambda m: mask_nik(m.group(0)), text)
     return _PHONE.sub(lambda m: f"{m.group(1)}8*****{m.group(2)}", text)
 
 

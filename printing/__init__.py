@@ -17,7 +17,6 @@ from printing.content import (
     QueueTicket,
     ServiceReceipt,
     TestPage,
-    mask_nik,
 )
 from printing.errors import PrinterUnavailable
 from printing.settings import PrinterSettings
@@ -50,7 +49,6 @@ __all__ = [
     "ServiceReceipt",
     "TestPage",
     "make_printer",
-    "mask_nik",
     "render_escpos",
     "render_pdf",
 ]

@@ -45,17 +45,6 @@ def _require_aware(name: str, value: datetime) -> None:
         raise ValueError(f"{name} must be timezone-aware (UTC)")
 
 
-def mask_nik(nik: str) -> str:
-    """Show the first 4 and last 2 digits of a NIK, e.g. ``3510**********01``.
-
-    A fallback only: callers are expected to pass an already-masked NIK.
-    """
-    digits = re.sub(r"\D", "", nik)
-    if len(digits) < 6:
-        return "*" * len(digits)
-    return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QueueTicket:
     """A walk-in queue ticket (or the top half of a service receipt)."""

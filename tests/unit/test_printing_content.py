@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
-from printing import Bilingual, PrinterSettings, PrinterUnavailable, ServiceReceipt, mask_nik
+from printing import Bilingual, PrinterSettings, PrinterUnavailable, ServiceReceipt
 from printing.layout import format_wib, layout
 from printing.samples import sample_day_report, sample_receipt, sample_ticket
 
@@ -45,10 +45,6 @@ def test_ticket_refuses_a_naive_time() -> None:
             counter="1",
             tracking_code="T",
         )
-
-
-def test_mask_nik_shows_first_four_and_last_two_digits() -> None:
-    assert mask_nik("3510012345670001") == "3510**********01"
 
 
 def test_times_print_in_wib_in_the_resident_language() -> None:
