@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import wave
-from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QThread
@@ -16,17 +15,8 @@ from kiosk.ui.console.sound import Chime, Voice, chime_path
 from kiosk.ui.i18n import set_language
 from kiosk.ui.sync_bridge import SyncBridge
 from kiosk.ui.tasks import wait_for_tasks
+from sync.worker import SyncState
 from tests.ui.test_console_staff import kiosk  # noqa: F401 - the shared fixture
-
-
-@dataclass(frozen=True)
-class FakeState:
-    pending: int = 0
-    sent: int = 0
-    dead: int = 0
-    last_success_at: str | None = None
-    last_error: str | None = None
-    running: bool = False
 
 
 class FakeWorker:
@@ -34,11 +24,11 @@ class FakeWorker:
 
     def __init__(self) -> None:
         self.on_state = None
-        self.state = FakeState()
+        self.state = SyncState()
         self.sync_requests = 0
         self.stopped = False
 
-    def publish(self, state: FakeState) -> None:
+    def publish(self, state: SyncState) -> None:
         self.state = state
         thread = threading.Thread(target=self.on_state, args=(state,))
         thread.start()
@@ -61,8 +51,8 @@ def test_bridge_delivers_worker_state_on_the_gui_thread(qtbot):
         lambda s: seen.append((s, QThread.currentThread() is bridge.thread()))
     )
     with qtbot.waitSignal(bridge.state_changed, timeout=2000):
-        worker.publish(FakeState(pending=3, sent=10))
-    assert seen == [(FakeState(pending=3, sent=10), True)]
+        worker.publish(SyncState(pending=3, sent=10))
+    assert seen == [(SyncState(pending=3, sent=10), True)]
     assert bridge.sync_now() is True and worker.sync_requests == 1
     bridge.stop()
     assert worker.stopped
@@ -74,8 +64,8 @@ def test_bridge_keeps_an_earlier_callback(qtbot):
     worker.on_state = earlier.append
     bridge = SyncBridge(worker)
     with qtbot.waitSignal(bridge.state_changed, timeout=2000):
-        worker.publish(FakeState(dead=1))
-    assert earlier == [FakeState(dead=1)]
+        worker.publish(SyncState(dead=1))
+    assert earlier == [SyncState(dead=1)]
 
 
 def test_admin_panel_shows_sync_state_and_retries_the_rejected(qtbot, kiosk):  # noqa: F811
@@ -93,7 +83,7 @@ def test_admin_panel_shows_sync_state_and_retries_the_rejected(qtbot, kiosk):  #
     area.open_admin()
     admin = area.admin
     worker.publish(
-        FakeState(pending=4, sent=120, dead=2, last_success_at="2026-11-27T03:00:00+00:00")
+        SyncState(pending=4, sent=120, dead=2, last_success_at="2026-11-27T03:00:00+00:00")
     )
     qtbot.waitUntil(lambda: admin.sync_values["pending"].text() == "4", timeout=2000)
     assert admin.sync_values["dead"].text() == "2"
