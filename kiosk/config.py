@@ -46,12 +46,13 @@ class ServerSettings(BaseModel):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as https://mpp.example.go.id")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise ValueError("plain http is allowed only to this machine (loopback); use https")
         return url.rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback_host(host: str) -> bool:
+    """True for this machine's own names: plain http is allowed only to these."""
     if host == "localhost":
         return True
     try:

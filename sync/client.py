@@ -9,7 +9,6 @@ retry later (:class:`SyncTransientError`), split (:class:`PayloadTooLarge`), sto
 from __future__ import annotations
 
 import gzip
-import ipaddress
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 from pydantic import ValidationError
 
+from kiosk.config import is_loopback_host
 from sync.backoff import Backoff
 from sync.protocol import (
     BatchRequest,
@@ -93,15 +93,6 @@ class CatalogAnswer:
     etag: str | None
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -133,7 +124,7 @@ class SyncClient:
         parts = urlsplit(server.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InsecureServerUrl(f"not an http(s) URL: {server.url!r}")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
             raise InsecureServerUrl("plain http is allowed only to loopback; use https")
         self.base_url = server.url.rstrip("/")
         self.timeout = (server.connect_timeout_s, server.read_timeout_s)
