@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import random
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -26,38 +25,18 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from benchmarks import emit
+from benchmarks.sync import start_server as start_sync_server
 
 BENCH = "reliability"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(database_url: str) -> tuple[subprocess.Popen, str, int]:
-    import requests
-
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "mpp_server.cli", "serve", "--database-url", database_url,
-            "--port", str(port), "--log-level", "warning",
-        ],
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/api/v1/health", timeout=0.5).ok:
-                return proc, url, port
-        except requests.RequestException:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    """The reference server in a subprocess on loopback, as the sync benchmark starts it."""
+    proc, url = start_sync_server(database_url)
+    return proc, url, urlsplit(url).port
 
 
 def _stop(proc: subprocess.Popen) -> None:
