@@ -16,6 +16,15 @@ def run_self_check(app: KioskApp) -> int:
         result = conn.execute(text("PRAGMA integrity_check")).scalar_one()
         if result != "ok":
             problems.append(f"store: integrity_check says {result}")
+    try:  # the answers' encryption: its native code must load, and a round trip must hold
+        cipher = app.context.cipher
+        if (
+            cipher is not None
+            and cipher.decrypt(cipher.encrypt("ok", "self-check"), "self-check") != "ok"
+        ):
+            problems.append("store: the answer cipher does not round-trip")
+    except Exception as exc:  # noqa: BLE001 - a self-check reports every failure
+        problems.append(f"store: answer cipher: {exc!r}")
     services = list(getattr(app.catalogue, "services", []))
     if not services:
         problems.append("catalogue: no services")

@@ -525,10 +525,29 @@ class _FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            sys.stdout.write(f"first-paint {time.time():.6f}\n")
+            size = self.parent().size() if self.parent() is not None else None
+            shown = f" window={size.width()}x{size.height()}" if size is not None else ""
+            sys.stdout.write(f"first-paint {time.time():.6f}{shown}\n")
             sys.stdout.flush()
             QTimer.singleShot(0, QApplication.quit)
         return False
+
+
+def show_fullscreen(window: QWidget) -> None:
+    """Frameless, on top, covering the whole screen.
+
+    A desktop's window manager honours ``showFullScreen``; the bare X session of the Linux
+    guide has no window manager to do so, and the window would keep its default size. So the
+    window also takes the screen's geometry itself, again whenever the screen changes (turned
+    to portrait, another monitor plugged in).
+    """
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+        screen.geometryChanged.connect(window.setGeometry)
+    window.showFullScreen()
 
 
 def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int:
@@ -549,9 +568,7 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
         window.resize(1366, 768)
         window.show()
     else:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        window.showFullScreen()
+        show_fullscreen(window)
     code = qapp.exec()
     window.close()
     if bridge is not None and hasattr(bridge, "stop"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,3 +91,75 @@ def test_frozen_kiosk_sync_answers(bundle: Path, tmp_path: Path) -> None:
     done = _frozen(bundle, "kiosk-sync", "--help", home=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "push" in done.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a bare X session is the Linux guide's")
+def test_frozen_kiosk_fills_a_bare_x_screen(bundle: Path, tmp_path: Path) -> None:
+    # The Linux guide's recommended session: X and the kiosk, no desktop, no window manager.
+    # The frozen app takes X11, xcb, fonts, D-Bus and GLib from the host (build.spec's
+    # HOST_LIBRARIES), so this also proves the bundle runs on them through the xcb plugin.
+    from kiosk.config import demo_config_text
+    from tests.xserver import bare_x_display
+
+    config = tmp_path / "kiosk.toml"
+    config.write_text(demo_config_text(tmp_path / "data"), encoding="utf-8")
+    with bare_x_display(1080, 1920) as display:
+        env = dict(
+            os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", KIOSK_EXIT_AFTER_FIRST_PAINT="1"
+        )
+        done = subprocess.run(
+            [str(bundle / "kiosk"), "--config", str(config)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    painted = [line for line in done.stdout.splitlines() if line.startswith("first-paint ")]
+    assert painted, f"exit {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    assert painted[0].split()[-1] == "window=1080x1920"
+
+
+# Packages of the Linux guide's apt line, and the C library every system has.
+_GUIDE = ROOT / "docs" / "deploy-linux.md"
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or shutil.which("dpkg") is None or shutil.which("readelf") is None,
+    reason="host libraries are named as Debian/Ubuntu packages",
+)
+def test_the_linux_guide_names_every_library_the_bundle_takes_from_the_host(
+    bundle: Path,
+) -> None:
+    internal = bundle / "_internal"
+    carried = {path.name for path in internal.rglob("*.so*")}
+    needed: set[str] = set()
+    for path in [bundle / "kiosk", *internal.rglob("*.so*")]:
+        if path.is_file() and not path.is_symlink() and path.read_bytes()[:4] == b"\x7fELF":
+            dynamic = subprocess.run(
+                ["readelf", "-d", str(path)], capture_output=True, text=True, check=True
+            ).stdout
+            needed |= set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic))
+    from_host = sorted(needed - carried)
+    assert from_host, "the bundle takes nothing from the host?"
+    guide = _GUIDE.read_text(encoding="utf-8")
+    unnamed: list[str] = []
+    for soname in from_host:
+        found = subprocess.run(
+            ["sh", "-c", f"ldconfig -p | awk '$1 == \"{soname}\" {{print $NF; exit}}'"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        if not found:
+            unnamed.append(f"{soname}: not on this machine")
+            continue
+        owner = subprocess.run(
+            ["dpkg", "-S", os.path.realpath(found)], capture_output=True, text=True
+        ).stdout.split(":")[0]
+        if not owner:  # merged /usr: dpkg knows the /lib path
+            owner = subprocess.run(
+                ["dpkg", "-S", found], capture_output=True, text=True
+            ).stdout.split(":")[0]
+        if owner != "libc6" and f" {owner}" not in guide:
+            unnamed.append(f"{soname}: {owner or 'no package'}")
+    assert not unnamed, unnamed

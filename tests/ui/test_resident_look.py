@@ -92,3 +92,23 @@ def test_body_text_is_at_least_18_points(qapp) -> None:  # noqa: ANN001
         int(s) for s in re.findall(r"font-size:\s*(\d+)pt", stylesheet().split("=== staff")[0])
     ]
     assert sizes and min(sizes) >= 18
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (800, 1280)])
+def test_no_button_cuts_its_words(qtbot, window, size, language) -> None:  # noqa: ANN001
+    # A narrow portrait screen too: the header's title wraps, a button never clips its text.
+    window.set_language(language)
+    window.resize(*size)
+    cut: list[str] = []
+    for screen in _screens(qtbot, window):
+        qtbot.wait(1)
+        for widget in screen.findChildren(QAbstractButton):
+            if not widget.isVisible() or not widget.text():
+                continue
+            if widget.width() < widget.sizeHint().width():
+                cut.append(
+                    f"{type(screen).__name__}/{widget.objectName()} {widget.text()!r}: "
+                    f"{widget.width()} < {widget.sizeHint().width()}px"
+                )
+    assert not cut, cut

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import stat
@@ -181,8 +182,23 @@ def test_answer_cipher_round_trip_and_key_outside_db(tmp_path):
         '{"nik": "3510011201900001"}'
     )
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    with pytest.raises(Exception):  # noqa: B017 - bound to another record: refused
+    with pytest.raises(ValueError):  # bound to its record: refused on another
         cipher.decrypt(sealed, "rid-2")
+    tampered = sealed[:-6] + ("A" if sealed[-6] != "A" else "B") + sealed[-5:]
+    with pytest.raises(ValueError):
+        cipher.decrypt(tampered, "rid-1")
+    with pytest.raises(ValueError):
+        cipher.decrypt("v1:AAAA", "rid-1")
+
+
+def test_answer_cipher_is_standard_aes_256_gcm():
+    # NIST GCM test case 14 (key, nonce and 16-byte plaintext all zero, no associated data):
+    # answers stored by any AES-GCM implementation in this layout stay readable.
+    key = bytes(32)
+    ciphertext = bytes.fromhex("cea7403d4d606b6e074ec5d3baf39d18")
+    tag = bytes.fromhex("d0d1c8a799996bf0265b98b5d48ab919")
+    stored = "v1:" + base64.b64encode(bytes(12) + ciphertext + tag).decode()
+    assert AnswerCipher(key).decrypt(stored, "") == "\x00" * 16
 
 
 def test_times_are_stored_in_utc(store, clock):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.clock import to_wib
 from kiosk.ui.i18n import current_language, tr
@@ -19,7 +19,11 @@ def format_wib(moment: datetime) -> str:
     local = to_wib(moment)
     day = tr(f"day.{local.weekday()}")
     month = tr(f"month.{local.month}")
-    return f"{day}, {local.day} {month} {local.year}  ·  {local:%H:%M} {tr('common.wib')}"
+    # On a narrow screen the line may wrap, but only between the day, the date and the time
+    # (no-break spaces inside each): never "19:28" on one line and "WIB" on the next.
+    nbsp = "\u00a0"
+    date = nbsp.join((str(local.day), month, str(local.year)))
+    return f"{day}, {date}  ·  {local:%H:%M}{nbsp}{tr('common.wib')}"
 
 
 class HomeScreen(Screen):
@@ -33,6 +37,7 @@ class HomeScreen(Screen):
         self.title.setText(outpost_name)
         self.clock = QLabel()
         self.clock.setObjectName("Clock")
+        self.clock.setWordWrap(True)  # a narrow portrait screen: the date wraps, not the buttons
         self.header_layout.removeWidget(self.title)
         names = QVBoxLayout()
         names.setSpacing(2)
@@ -44,6 +49,8 @@ class HomeScreen(Screen):
             button = make_button()
             button.setObjectName(f"lang_{language}")
             button.setCheckable(True)
+            # never narrower than its name: on a narrow screen the outpost's name wraps instead
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
             self.header_layout.addWidget(button)
             self.language_buttons[language] = button

@@ -14,11 +14,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.i18n import current_language, tr
 from kiosk.ui.screens.base import Screen, label
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import ActionRow, make_button
 
 log = logging.getLogger(__name__)
 CONTACT_OVERRIDE = "notice-contact.json"
@@ -74,11 +74,10 @@ class NoticeScreen(Screen):
         self.accept_button = make_button(role="go")
         self.accept_button.setObjectName("NoticeAcceptButton")
         self.accept_button.clicked.connect(lambda: self.accepted.emit(self.notice.version))
-        actions = QHBoxLayout()
-        actions.setSpacing(24)
-        actions.addWidget(self.decline_button, 1)
-        actions.addWidget(self.accept_button, 2)
-        self.body_layout.addLayout(actions)
+        self.actions = ActionRow()
+        self.actions.add(self.decline_button, 1)
+        self.actions.add(self.accept_button, 2)
+        self.body_layout.addWidget(self.actions)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
 from kiosk.ui.screens.base import Screen, clear_layout, label
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import ActionRow, make_button
 
 
 class ReviewScreen(Screen):
@@ -28,11 +28,10 @@ class ReviewScreen(Screen):
         self.next_button = make_button(role="go")
         self.next_button.setObjectName("ReviewNextButton")
         self.next_button.clicked.connect(self.confirmed)
-        actions = QHBoxLayout()
-        actions.setSpacing(24)
-        actions.addWidget(self.edit_button, 1)
-        actions.addWidget(self.next_button, 1)
-        self.body_layout.addLayout(actions)
+        self.actions = ActionRow()
+        self.actions.add(self.edit_button, 1)
+        self.actions.add(self.next_button, 1)
+        self.body_layout.addWidget(self.actions)
 
     def show_lines(self, lines: list[tuple[str, str]]) -> None:
         clear_layout(self._list)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen, label
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import ActionRow, make_button
 
 
 class ServiceScreen(Screen):
@@ -46,11 +46,10 @@ class ServiceScreen(Screen):
         self.form_button = make_button(role="go")
         self.form_button.setObjectName("FillFormButton")
         self.form_button.clicked.connect(lambda: self.form_chosen.emit(self._code or ""))
-        actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        actions.setSpacing(24)
-        actions.addWidget(self.ticket_button, 1)
-        actions.addWidget(self.form_button, 1)
-        self.body_layout.addLayout(actions)
+        self.actions = ActionRow()
+        self.actions.add(self.ticket_button, 1)
+        self.actions.add(self.form_button, 1)
+        self.body_layout.addWidget(self.actions)
 
     def show_service(self, code: str) -> None:
         self._code = code

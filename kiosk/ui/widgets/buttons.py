@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QPushButton, QSizePolicy, QWidget
 
 
 def make_button(text: str = "", role: str = "", parent: QWidget | None = None) -> QPushButton:
@@ -14,3 +15,57 @@ def make_button(text: str = "", role: str = "", parent: QWidget | None = None) -
     button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     button.setMinimumSize(64, 64)
     return button
+
+
+class ActionRow(QWidget):
+    """A screen's closing actions: side by side when their words fit, else one under another.
+
+    A button never shrinks below its text, so a narrow portrait screen stacks the actions
+    instead of cutting "Saya setuju, kirim permohonan" to "a setuju, kirim permoho".
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 24) -> None:
+        super().__init__(parent)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(spacing)
+        self._buttons: list[tuple[QPushButton, int]] = []
+
+    def add(self, button: QPushButton, stretch: int = 1) -> None:
+        self._buttons.append((button, stretch))
+        self._layout.addWidget(button, stretch)
+
+    def stacked(self) -> bool:
+        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
+
+    def relayout(self) -> None:
+        """Choose the arrangement for the current width; called on resize and on new texts.
+
+        Side by side in the given proportions when every button keeps its words; side by side
+        sharing the room freely when only that way they fit; else one under another.
+        """
+        shown = [(b, s) for b, s in self._buttons if not b.isHidden()]
+        if not shown:
+            return
+        room = self.width() - self._layout.spacing() * (len(shown) - 1)
+        total = sum(s for _b, s in shown) or 1
+        hints = [b.sizeHint().width() for b, _s in shown]
+        if all(room * s / total >= h for (_b, s), h in zip(shown, hints, strict=True)):
+            direction, stretches = QBoxLayout.Direction.LeftToRight, [s for _b, s in shown]
+        elif sum(hints) <= room:
+            direction, stretches = QBoxLayout.Direction.LeftToRight, [0] * len(shown)
+        else:
+            direction, stretches = QBoxLayout.Direction.TopToBottom, [0] * len(shown)
+        for (button, _s), stretch in zip(shown, stretches, strict=True):
+            self._layout.setStretchFactor(button, stretch)
+        if direction != self._layout.direction():
+            self._layout.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.relayout()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a text changed (another language)
+            self.relayout()
+        return super().event(event)

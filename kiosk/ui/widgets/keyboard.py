@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -55,6 +56,8 @@ class _Keys(QWidget):
             button = _key(tr("keys.clear"), "keyfn")
             button.clicked.connect(self.cleared)
         button.setObjectName(f"key_{name}")
+        # a word key is never narrower than its word; the space bar gives way instead
+        button.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
         return button
 
     def retranslate(self) -> None:
@@ -66,6 +69,20 @@ class _Keys(QWidget):
             button = self.findChild(QPushButton, f"key_{name}")
             if button is not None:
                 button.setText(text)
+        self._fit_word_keys()
+
+    def _fit_word_keys(self) -> None:
+        # The stylesheet's min-width is a fixed floor the layout may squeeze a key down to;
+        # a key with a word gets its word's width as the floor instead.
+        for name in ("backspace", "next", "clear"):
+            button = self.findChild(QPushButton, f"key_{name}")
+            if button is not None:
+                button.ensurePolished()
+                button.setMinimumWidth(button.sizeHint().width())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self._fit_word_keys()  # polished by now with the window's stylesheet
+        super().showEvent(event)
 
 
 class NumberPad(_Keys):
