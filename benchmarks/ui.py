@@ -281,6 +281,8 @@ def _sync_job(app):  # noqa: ANN001, ANN202
 
 
 def main(argv: list[str]) -> None:
+    # headless, as the subprocess measurements are, even where a display or xcb is present
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for name, step in (
