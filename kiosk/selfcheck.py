@@ -32,16 +32,21 @@ def run_self_check(app: KioskApp) -> int:
         from printing.content import TestPage
         from printing.pdf import render_pdf
 
-        pdf = render_pdf(
-            TestPage(
-                printer_name=app.settings.printer.backend,
-                profile=app.settings.printer.profile,
-                printed_at=datetime.now(UTC),
-            ),
-            paper="80mm",
+        page = TestPage(
+            printer_name=app.settings.printer.backend,
+            profile=app.settings.printer.profile,
+            printed_at=datetime.now(UTC),
         )
+        pdf = render_pdf(page, paper="80mm")
         if not pdf.startswith(b"%PDF"):
             problems.append("printing: the test page is not a PDF")
+        # ... and as a thermal printer's bytes, the big number and the QR code drawn as
+        # pictures (Pillow, its fonts, python-escpos and its capability data all load)
+        from printing.escpos_render import render_escpos
+
+        escpos = render_escpos(page, profile=app.settings.printer.profile, native_qr=False)
+        if b"\x1dv0" not in escpos:  # GS v 0: a raster image
+            problems.append("printing: the ESC/POS test page holds no picture")
     except Exception as exc:  # noqa: BLE001 - a self-check reports every failure
         problems.append(f"printing: {exc!r}")
     try:

@@ -53,8 +53,14 @@ def _load_app(args: argparse.Namespace) -> Any:
     except ConfigError as exc:
         raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
     from kiosk.bootstrap import build_app
+    from kiosk.store.db import StoreError
 
-    return build_app(settings)
+    try:
+        return build_app(settings)
+    except StoreError as exc:  # a damaged database or answers key: say so, change nothing
+        raise SystemExit(
+            _fail(f"the local database cannot be opened: {exc}", EXIT_FAILED)
+        ) from None
 
 
 def _fail(message: str, code: int) -> int:

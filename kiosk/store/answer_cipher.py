@@ -16,9 +16,16 @@ from pathlib import Path
 
 from Crypto.Cipher import AES
 
+from kiosk.store.db import StoreError
+
 PREFIX = "v1:"
 NONCE_BYTES = 12
 TAG_BYTES = 16
+
+
+class AnswerKeyError(StoreError):
+    """The answers key file is unreadable or damaged. A new key is never made in its place:
+    the answers stored under the old one would become unreadable."""
 
 
 class AnswerCipher:
@@ -38,7 +45,16 @@ class AnswerCipher:
                 handle.write(secrets.token_bytes(32))
                 handle.flush()
                 os.fsync(handle.fileno())
-        return cls(path.read_bytes())
+        try:
+            key = path.read_bytes()
+        except OSError as exc:
+            raise AnswerKeyError(f"the answers key {path} cannot be read: {exc.strerror}") from exc
+        if len(key) != 32:
+            raise AnswerKeyError(
+                f"the answers key {path} is damaged ({len(key)} bytes, not 32): put back the "
+                "copy kept apart from the backups (admin guide, 'Backup')"
+            )
+        return cls(key)
 
     def _gcm(self, nonce: bytes, record_id: str):
         cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)

@@ -32,3 +32,25 @@ def test_bad_config_stops_start_up_naming_the_key(tmp_path):
     )
     assert result.returncode == 2
     assert "outpost" in result.stderr and "rogojampi" in result.stderr
+
+
+def test_a_damaged_answers_key_stops_start_up_with_words_and_is_kept(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_DEMO_DIR=str(tmp_path))
+    first = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--demo", "--self-check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert first.returncode == 0, first.stderr[-2000:]
+    key = tmp_path / "demo" / "data" / "keys" / "answers.key"
+    key.write_bytes(b"cut short")  # e.g. a restore that went wrong
+    for command in (["kiosk", "--demo", "--self-check"], ["sync.cli", "--demo", "status"]):
+        done = subprocess.run(
+            [sys.executable, "-m", *command], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode != 0, command
+        assert "answers key" in done.stderr and "damaged" in done.stderr, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr, done.stderr[-3000:]
+        assert key.read_bytes() == b"cut short"  # never replaced by a new key
