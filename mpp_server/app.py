@@ -315,6 +315,8 @@ async def _read_body(request: Request) -> bytes:
         raise ApiError(413, "body_too_large", f"at most {MAX_BODY_BYTES} bytes decompressed")
     if not inflater.eof:
         raise ApiError(400, "bad_gzip", "the gzip body is truncated")
+    if inflater.unused_data:  # bytes after the one gzip member: not what the kiosk sent
+        raise ApiError(400, "bad_gzip", "the gzip body has bytes after its end")
     return body
 
 

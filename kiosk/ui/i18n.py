@@ -47,7 +47,15 @@ def on_language_changed(listener: Callable[[str], None]) -> None:
 
 
 def tr(key: str, /, language: str | None = None, **fields: object) -> str:
-    text = catalog(language or _current).get(key, key)
+    """The text of ``key`` in the current language, its ``{fields}`` filled in.
+
+    With ``count=1`` the key's ``.one`` form is used where there is one ("1 person is
+    waiting", not "1 people"); Indonesian has the same words for both.
+    """
+    texts = catalog(language or _current)
+    if fields.get("count") == 1 and f"{key}.one" in texts:
+        key = f"{key}.one"
+    text = texts.get(key, key)
     return text.format(**fields) if fields else text
 
 

@@ -6,7 +6,7 @@ import logging
 from importlib.resources import as_file, files
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +41,15 @@ def apply_look(qapp: QApplication) -> None:
     font = QFont(family, BODY_POINT_SIZE)
     qapp.setFont(font)
     qapp.setStyleSheet(stylesheet())
+
+
+def set_style_flag(widget: QWidget, name: str, value: bool, *, descendants: bool = False) -> None:
+    """Set a dynamic property the stylesheet selects on (``[name="true"]``) and re-style the
+    widget (and, for rules like ``#Header[narrow="true"] QPushButton``, its descendants)."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    targets = [widget, *widget.findChildren(QWidget)] if descendants else [widget]
+    for target in targets:
+        target.style().unpolish(target)
+        target.style().polish(target)

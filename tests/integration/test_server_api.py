@@ -126,6 +126,17 @@ def test_gzip_bodies_are_read(api):
     assert statuses(response) == [("accepted", None)]
 
 
+def test_a_gzip_body_cut_short_or_with_bytes_after_its_end_is_refused(api):
+    url, session, _ = api
+    whole = gzip.compress(json.dumps({"records": [record()]}).encode())
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    # the last size byte cut off and a zero put back, with junk after: a complete member
+    for body in (whole[:-3], whole + b"junk", whole[:-1] + b"\x00junk"):
+        response = session.post(url + "/api/v1/records:batch", data=body, headers=headers)
+        assert response.status_code == 400, response.text
+        assert response.json()["error"] == "bad_gzip"
+
+
 def test_catalog_etag_answers_304(api):
     url, session, _ = api
     first = session.get(url + "/api/v1/catalog")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -16,9 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import tr
+from kiosk.ui.look import set_style_flag
 from kiosk.ui.widgets.buttons import make_button
 
 MARGIN = 40
+NARROW_WIDTH = 900
 
 
 class Screen(QWidget):
@@ -68,6 +71,12 @@ class Screen(QWidget):
         self.body_layout.setContentsMargins(MARGIN, 28, MARGIN, 28)
         self.body_layout.setSpacing(20)
         root.addWidget(self.body, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # A narrow portrait screen (768 or 800 wide): a smaller title and tighter buttons in
+        # the header, so "‹ Kembali", the title's longest word and "⌂ Beranda" fit whole.
+        set_style_flag(self.header, "narrow", event.size().width() < NARROW_WIDTH, descendants=True)
 
     def add_scroll_area(self) -> QVBoxLayout:
         """A vertical scroll area filling the body; touch drags scroll it."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen
+from kiosk.ui.widgets.flow import FlowGrid
 from kiosk.ui.widgets.tile import Tile, glyph_for
 
 COLUMNS = 2
@@ -22,16 +23,15 @@ class CategoriesScreen(Screen):
         super().__init__(parent)
         self._catalogue = catalogue
         content = self.add_scroll_area()
-        grid = QGridLayout()
-        grid.setSpacing(20)
+        self.grid = FlowGrid(COLUMNS, needed=Tile.words_width, spacing=20)
         self.tiles: dict[str, Tile] = {}
         for index, category in enumerate(catalogue.categories):
             tile = Tile(glyph_for(category.icon, category.name.id), index)
             tile.setObjectName(f"category_{category.code}")
             tile.clicked.connect(lambda _=False, c=category.code: self.category_chosen.emit(c))
-            grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+            self.grid.add(tile)
             self.tiles[category.code] = tile
-        content.addLayout(grid)
+        content.addWidget(self.grid)
         content.addStretch(1)
 
     def retranslate(self) -> None:
@@ -41,3 +41,4 @@ class CategoriesScreen(Screen):
             self.tiles[category.code].set_texts(
                 pick(category.name), tr("categories.count", count=count)
             )
+        self.grid.reflow()  # other words, other widths

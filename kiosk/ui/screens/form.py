@@ -15,13 +15,16 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen, label
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import keep_words, make_button
 from kiosk.ui.widgets.fields import FieldRow, make_row
 from kiosk.ui.widgets.keyboard import KeyboardPanel
 
 Validate = Callable[[Mapping[str, object]], dict[str, object]]
 _FORM_ERROR_KEY = "__form__"
 _EMPTY_CODES = frozenset({"required", "consent_required"})
+
+
+FORM_MIN_HEIGHT = 120
 
 
 class FormScreen(Screen):
@@ -79,6 +82,9 @@ class FormScreen(Screen):
     def _scroll_into(self, column: QVBoxLayout) -> QVBoxLayout:
         content = self.add_scroll_area()
         self.body_layout.removeWidget(self.scroll_area)
+        # On a short screen (1366 x 768) with the letter keyboard up, the questions get what
+        # is left, down to about one field; the focused one is scrolled into view.
+        self.scroll_area.setMinimumHeight(FORM_MIN_HEIGHT)
         column.addWidget(self.scroll_area, 1)
         return content
 
@@ -209,6 +215,7 @@ class FormScreen(Screen):
         super().retranslate()
         self.title.setText(pick(self.form.title))
         self.next_button.setText(tr("form.next") + "  ➜")
+        keep_words(self.next_button)
         for row in self.rows:
             row.retranslate()
             error = self._errors.get(row.name)

@@ -6,13 +6,16 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.clock import to_wib
 from kiosk.ui.i18n import current_language, tr
+from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import make_button
 from kiosk.ui.widgets.corner import LongPressCorner
+
+COMPACT_WIDTH = 1600
 
 
 def format_wib(moment: datetime) -> str:
@@ -45,14 +48,16 @@ class HomeScreen(Screen):
         names.addWidget(self.clock)
         self.header_layout.addLayout(names, 1)
         self.language_buttons = {}
+        # side by side, or one above the other on a narrow portrait screen (see _arrange)
+        self.languages = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.languages.setSpacing(self.header_layout.spacing())
+        self.header_layout.addLayout(self.languages)
         for language in ("id", "en"):
             button = make_button()
             button.setObjectName(f"lang_{language}")
             button.setCheckable(True)
-            # never narrower than its name: on a narrow screen the outpost's name wraps instead
-            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
-            self.header_layout.addWidget(button)
+            self.languages.addWidget(button)
             self.language_buttons[language] = button
 
         self.welcome = label(name="Title")
@@ -121,11 +126,31 @@ class HomeScreen(Screen):
             button.setText(tr(f"lang.{language}"))
             button.setChecked(language == current_language())
         self.set_waiting(self._waiting_count)
+        self._arrange(self.width(), self.height())  # other words, other widths
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        portrait = event.size().height() > event.size().width()
-        self.choices.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
+        self._arrange(event.size().width(), event.size().height())
         self.corner.raise_()
+
+    def _arrange(self, width: int, height: int) -> None:
+        """Side by side where the words fit whole, else one above the other.
+
+        Decided from the buttons' own widths, not their current ones, so that a screen too
+        narrow for a row never keeps the row by forcing the window wider.
+        """
+        row, column = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        margins = self.header_layout.contentsMargins()
+        names = max(self.title.minimumSizeHint().width(), self.clock.minimumSizeHint().width())
+        languages = [b.sizeHint().width() for b in self.language_buttons.values()]
+        spacing = self.header_layout.spacing()
+        header_room = width - margins.left() - margins.right() - names - spacing
+        self.languages.setDirection(
+            row if sum(languages) + self.languages.spacing() <= header_room else column
+        )
+        # The two big choices: side by side on a landscape screen, in a smaller type below
+        # 1600 px (1366 x 768, 1280 x 800); one above the other on a portrait one.
+        landscape = width >= height
+        for button in (self.ticket_button, self.request_button):
+            set_style_flag(button, "compact", landscape and width < COMPACT_WIDTH)
+        self.choices.setDirection(row if landscape else column)

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen, clear_layout, label
+from kiosk.ui.widgets.flow import FlowGrid
 from kiosk.ui.widgets.tile import Tile, glyph_for
 
 COLUMNS = 2
@@ -49,6 +50,7 @@ class ServicesScreen(Screen):
         clear_layout(self._content)
         self.tiles = {}
         self._headings = []
+        self._grids: list[FlowGrid] = []
         self._category = category_code
         catalogue = self._catalogue
         if category_code is None:
@@ -63,17 +65,15 @@ class ServicesScreen(Screen):
                 heading = label(name="SectionTitle")
                 self._headings.append((heading, category))
                 self._content.addWidget(heading)
-            grid = QGridLayout()
-            grid.setSpacing(20)
-            for index, service in enumerate(services):
+            grid = FlowGrid(COLUMNS, needed=Tile.words_width, spacing=20)
+            for service in services:
                 tile = Tile(glyph_for("", service.queue_letter), colour)
                 tile.setObjectName(f"service_{service.code}")
                 tile.clicked.connect(lambda _=False, s=service.code: self.service_chosen.emit(s))
-                grid.addWidget(tile, index // COLUMNS, index % COLUMNS)
+                grid.add(tile)
                 self.tiles[service.code] = tile
-            for column in range(COLUMNS):
-                grid.setColumnStretch(column, 1)
-            self._content.addLayout(grid)
+            self._grids.append(grid)
+            self._content.addWidget(grid)
             colour += 1
         self._content.addStretch(1)
 
@@ -93,3 +93,5 @@ class ServicesScreen(Screen):
                 f"{self._wait_text(code)}  ·  {tr('services.counter', counter=service.counter)}"
             )
             tile.set_texts(pick(service.name), detail)
+        for grid in getattr(self, "_grids", ()):  # other words, other widths
+            grid.reflow()

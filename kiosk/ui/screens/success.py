@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
+from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import make_button
 
@@ -86,11 +87,7 @@ class SuccessScreen(Screen):
             )
             text = tr(key, problem=self._problem)
         self.print_state.setText(text)
-        problem = self._print_state == self.FAILED
-        if self.print_state.property("problem") != problem:
-            self.print_state.setProperty("problem", problem)
-            self.print_state.style().unpolish(self.print_state)
-            self.print_state.style().polish(self.print_state)
+        set_style_flag(self.print_state, "problem", self._print_state == self.FAILED)
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QPushButton, QSizePolicy, QWidget
 
 
-def make_button(text: str = "", role: str = "", parent: QWidget | None = None) -> QPushButton:
-    button = QPushButton(text, parent)
+def make_button(
+    text: str = "", role: str = "", parent: QWidget | None = None, *, cls: type = QPushButton
+) -> QPushButton:
+    button = cls(text, parent)
     if role:
         button.setProperty("role", role)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the focused input keeps its keyboard
     button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     button.setMinimumSize(64, 64)
     return button
+
+
+class _WordsFloor(QObject):
+    """Puts a button's floor back to its text's width after each (re)polish, which sets the
+    stylesheet's fixed min-width again."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, watched, lambda: _floor(watched))
+        return False
+
+
+_WORDS_FLOOR = _WordsFloor()
+
+
+def _floor(button: QPushButton) -> None:
+    button.setMinimumWidth(button.sizeHint().width())
+
+
+def keep_words(button: QPushButton) -> None:
+    """Make the button's text its floor: a layout may squeeze a button down to the
+    stylesheet's fixed min-width, cutting its words. Call again after the text changes."""
+    button.removeEventFilter(_WORDS_FLOOR)
+    button.installEventFilter(_WORDS_FLOOR)
+    button.ensurePolished()
+    _floor(button)
 
 
 class ActionRow(QWidget):

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import pick, tr
+from kiosk.ui.look import set_style_flag
 from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.flow import FlowGrid
 
 NUMPAD_TYPES = frozenset({"nik", "kk", "phone", "number", "date"})
 LETTER_TYPES = frozenset({"text", "long_text", "address", "name", "email"})
@@ -111,10 +113,7 @@ class FieldRow(QFrame):
         return self.error.isVisible() or bool(self.error.text())
 
     def _set_flag(self, name: str, value: bool) -> None:
-        if self.property(name) != value:
-            self.setProperty(name, value)
-            self.style().unpolish(self)
-            self.style().polish(self)
+        set_style_flag(self, name, value)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         self.activated.emit(self)
@@ -220,11 +219,10 @@ class ChoiceFieldRow(FieldRow):
         self._group = QButtonGroup(self)
         self._group.setExclusive(not self._multi)
         self.buttons: list[QPushButton] = []
-        holder = QWidget()
-        grid = QGridLayout(holder)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(12)
-        columns = 3 if kind == "village" else min(max(len(self._options), 1), 3)
+        self._choices = FlowGrid(
+            3 if kind == "village" else min(max(len(self._options), 1), 3),
+            needed=lambda button: button.sizeHint().width(),
+        )
         for index, (value, _label) in enumerate(self._options):
             button = make_button("", "choice")
             button.setCheckable(True)
@@ -234,10 +232,8 @@ class ChoiceFieldRow(FieldRow):
             button.clicked.connect(self._clicked)
             self._group.addButton(button, index)
             self.buttons.append(button)
-            grid.addWidget(button, index // columns, index % columns)
-        for column in range(columns):
-            grid.setColumnStretch(column, 1)
-        self._finish(holder, error_beside=False)
+            self._choices.add(button)
+        self._finish(self._choices, error_beside=False)
 
     def _clicked(self) -> None:
         self.activated.emit(self)
@@ -253,6 +249,8 @@ class ChoiceFieldRow(FieldRow):
         super().retranslate()
         for (_value, label), button in zip(self._options, self.buttons, strict=False):
             button.setText(_label_text(label))
+        if hasattr(self, "_choices"):  # other words, other widths
+            self._choices.reflow()
 
     def value(self) -> object | None:
         chosen = [

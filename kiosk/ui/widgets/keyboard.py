@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import keep_words, make_button
 
 
 class KeyTarget(Protocol):
@@ -31,10 +31,23 @@ class KeyTarget(Protocol):
     def clear_text(self) -> None: ...
 
 
+KEY_HEIGHT = 72  # what a key gets where the screen has room
+KEY_MIN_HEIGHT = 52  # the floor on a short screen (1366 x 768): still a whole fingertip
+
+
+class _KeyButton(QPushButton):
+    """A key that is KEY_HEIGHT tall where there is room, and gives way on a short screen
+    (down to the stylesheet's min-height) instead of pushing the window off the screen."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), KEY_HEIGHT))
+
+
 def _key(text: str, role: str = "key") -> QPushButton:
-    button = make_button(text, role)
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setMinimumHeight(72)
+    button = make_button(text, role, cls=_KeyButton)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    button.setMinimumHeight(KEY_MIN_HEIGHT)
     return button
 
 
@@ -77,8 +90,7 @@ class _Keys(QWidget):
         for name in ("backspace", "next", "clear"):
             button = self.findChild(QPushButton, f"key_{name}")
             if button is not None:
-                button.ensurePolished()
-                button.setMinimumWidth(button.sizeHint().width())
+                keep_words(button)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self._fit_word_keys()  # polished by now with the window's stylesheet

@@ -71,6 +71,27 @@ class Tile(QPushButton):
         self.setAccessibleName(name)
         self.updateGeometry()
 
+    def words_width(self) -> int:
+        """The width at which the longest word of the name and of the detail fits whole."""
+        self.ensurePolished()
+        words = 0
+        for text_label in (self.name, self.detail):
+            text_label.ensurePolished()
+            metrics = text_label.fontMetrics()
+            longest = max(
+                (metrics.horizontalAdvance(w) for w in text_label.text().split()), default=0
+            )
+            words = max(words, longest)
+        margins = self.layout().contentsMargins()
+        return (
+            margins.left()
+            + self.badge.width()
+            + self.layout().spacing()
+            + words
+            + margins.right()
+            + 4
+        )
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = self.layout().sizeHint()
         return QSize(max(hint.width(), 300), max(hint.height(), 112))
