@@ -38,6 +38,7 @@ class ServicesScreen(Screen):
         self._content: QVBoxLayout = self.add_scroll_area()
         self.tiles: dict[str, Tile] = {}
         self._headings: list[tuple[Any, Any]] = []
+        self._grids: list[FlowGrid] = []
         if mode == "ticket":
             self._build(None)
 
@@ -93,5 +94,5 @@ class ServicesScreen(Screen):
                 f"{self._wait_text(code)}  ·  {tr('services.counter', counter=service.counter)}"
             )
             tile.set_texts(pick(service.name), detail)
-        for grid in getattr(self, "_grids", ()):  # other words, other widths
+        for grid in self._grids:  # other words, other widths
             grid.reflow()

@@ -63,9 +63,6 @@ class ActionRow(QWidget):
         self._buttons.append((button, stretch))
         self._layout.addWidget(button, stretch)
 
-    def stacked(self) -> bool:
-        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
-
     def relayout(self) -> None:
         """Choose the arrangement for the current width; called on resize and on new texts.
 

@@ -249,8 +249,7 @@ class ChoiceFieldRow(FieldRow):
         super().retranslate()
         for (_value, label), button in zip(self._options, self.buttons, strict=False):
             button.setText(_label_text(label))
-        if hasattr(self, "_choices"):  # other words, other widths
-            self._choices.reflow()
+        self._choices.reflow()  # other words, other widths
 
     def value(self) -> object | None:
         chosen = [

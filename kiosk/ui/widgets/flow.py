@@ -27,17 +27,16 @@ class FlowGrid(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(spacing)
-        self._max_columns = max(1, max_columns)
+        self._max_columns = self._columns = max(1, max_columns)
+        for column in range(self._columns):
+            self._grid.setColumnStretch(column, 1)
         self._needed = needed
-        self._columns = 0
         self.items: list[QWidget] = []
 
     def add(self, item: QWidget) -> None:
+        index = len(self.items)
         self.items.append(item)
-        self._place(self._columns or self._max_columns, force=True)
-
-    def columns(self) -> int:
-        return self._columns
+        self._grid.addWidget(item, index // self._columns, index % self._columns)
 
     def reflow(self) -> None:
         """Choose the columns for the current width; call after the items' texts change."""
@@ -48,14 +47,14 @@ class FlowGrid(QWidget):
         fit = (self.width() + spacing) // (widest + spacing) if self.width() > 0 else 0
         self._place(max(1, min(self._max_columns, fit)))
 
-    def _place(self, columns: int, force: bool = False) -> None:
-        if columns == self._columns and not force:
+    def _place(self, columns: int) -> None:
+        if columns == self._columns:
             return
         for item in self.items:
             self._grid.removeWidget(item)
         for index, item in enumerate(self.items):
             self._grid.addWidget(item, index // columns, index % columns)
-        for column in range(max(columns, self._columns, self._grid.columnCount())):
+        for column in range(self._grid.columnCount()):
             self._grid.setColumnStretch(column, 1 if column < columns else 0)
         self._columns = columns
 
