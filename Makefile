@@ -4,7 +4,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install screenshots bundle bench clean
+.PHONY: run test lint install emulator printouts screenshots bundle bench clean
+
+# The ESC/POS printer emulator the tests print to (devtools/escpos_emulator) needs Python 3.13:
+# the first interpreter found of these, or PYTHON313=... on the command line.
+EMULATOR_VENV := .venv-emupos
+EMULATOR_STAMP := $(EMULATOR_VENV)/.installed
+PYTHON313 ?= $(shell for p in python3.13 python3.14 $$HOME/.pyenv/versions/3.1[34]*/bin/python3.1[34] /usr/local/bin/python3.13 /usr/bin/python3.13; do "$$p" -c 'import sys; assert sys.version_info >= (3, 13)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) (Python 3.11 or newer); set PYTHON=..."; exit 1; }
@@ -18,6 +24,15 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+$(EMULATOR_STAMP): devtools/escpos_emulator/requirements.txt
+	@test -n "$(PYTHON313)" || { echo "the ESC/POS emulator needs Python 3.13 or newer; set PYTHON313=..."; exit 1; }
+	$(PYTHON313) -m venv $(EMULATOR_VENV)
+	$(EMULATOR_VENV)/bin/pip install --quiet --upgrade pip
+	$(EMULATOR_VENV)/bin/pip install --quiet -r devtools/escpos_emulator/requirements.txt
+	@touch $(EMULATOR_STAMP)
+
+emulator: $(EMULATOR_STAMP)
+
 run: $(STAMP)
 	$(VENV)/bin/kiosk --demo
 
@@ -26,8 +41,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-test: lint
+test: lint emulator
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+printouts: $(STAMP) emulator
+	$(PY) -m devtools.printouts docs/printouts
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m kiosk.ui.screenshots docs/screenshots

@@ -3,7 +3,9 @@
 
 Text goes out in the printer's font A folded to ASCII (every cheap printer's code page has it);
 the queue number is drawn with the bundled TrueType font as a raster image so it stays crisp and
-looks like the PDF. escpos is imported lazily: importing it costs about half a second.
+looks like the PDF. Pictures go out through python-escpos's own ``image()`` (GS v 0), which
+sets a bit for each dark dot, as the printer expects. escpos is imported lazily: importing it
+costs about half a second.
 """
 
 from __future__ import annotations
@@ -30,8 +32,6 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 ESCPOS_PROFILE = "TM-T20II"  # a generic Epson-compatible profile: cut and native QR supported
-INIT = b"\x1b@"
-GS = b"\x1d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +172,9 @@ def _wrap(text: str, cols: int, first: str | None = None, indent: str = "") -> l
 def _block(printer: object, paper: PaperProfile, b: lay.Block, native_qr: bool) -> None:
     p = printer  # escpos.printer.Dummy, typed loosely to keep escpos out of import time
     if isinstance(b, lay.BigNumber):
-        p._raw(b"\n" + raster_command(big_number_image(b.text, paper.dots, paper.big_px)))  # type: ignore[attr-defined]
+        p.ln(1)  # type: ignore[attr-defined]
+        p.set(align="left")  # type: ignore[attr-defined]
+        p.image(big_number_image(b.text, paper.dots, paper.big_px))  # type: ignore[attr-defined]
         return
     if isinstance(b, lay.Spacer):
         p.ln(1)  # type: ignore[attr-defined]
@@ -184,8 +186,8 @@ def _block(printer: object, paper: PaperProfile, b: lay.Block, native_qr: bool) 
             p.qr(b.data, native=True, size=paper.qr_module, ec=1)  # type: ignore[attr-defined]
             p.ln(1)  # type: ignore[attr-defined]
         else:
-            image = _centred(qr_image(b.data, paper.qr_module), paper.dots)
-            p._raw(raster_command(image))  # type: ignore[attr-defined]
+            p.set(align="left")  # type: ignore[attr-defined]
+            p.image(_centred(qr_image(b.data, paper.qr_module), paper.dots))  # type: ignore[attr-defined]
     bold = isinstance(b, lay.Text) and b.bold
     heading = isinstance(b, lay.Text) and b.style in ("title", "heading")
     for line, centre in _lines(paper, b):
@@ -227,19 +229,3 @@ def _centred(img: Image, width: int) -> Image:
     canvas = Image.new("1", (width, img.height), 1)
     canvas.paste(img, ((width - img.width) // 2, 0))
     return canvas
-
-
-def raster_command(img: Image) -> bytes:
-    """GS v 0: a 1-bit image, dark dots set, each row padded to whole bytes."""
-    from PIL import ImageChops
-
-    mono = img if img.mode == "1" else img.convert("1")
-    data = ImageChops.invert(mono).tobytes()  # mode "1" packs 8 dots a byte, MSB first
-    width_bytes = (mono.width + 7) // 8
-    return (
-        GS
-        + b"v0\x00"
-        + width_bytes.to_bytes(2, "little")
-        + mono.height.to_bytes(2, "little")
-        + data
-    )
