@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check store, catalogue and printing headless, then exit",
     )
+    parser.add_argument(
+        "--print-test",
+        action="store_true",
+        help="print the test page on the configured printer, say how the printer is, then exit "
+        "(0 ready, 3 status unknown, 4 needs attention, 5 not printed)",
+    )
     return parser
 
 
@@ -56,6 +62,21 @@ def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
     if not has_operators(app.context):
         add_operator(app.context, "Petugas Demo", "operator", DEMO_OPERATOR_PIN)
         add_operator(app.context, "Admin Demo", "admin", DEMO_ADMIN_PIN)
+
+
+def run_print_test(app) -> int:  # noqa: ANN001 - KioskApp
+    """Print the test page and say, in Indonesian then English, how the printer is."""
+    from kiosk.printer_check import print_test_page
+    from kiosk.ui.i18n import tr
+
+    check = print_test_page(
+        app.printer, app.settings.printer.profile, app.settings.outpost_name, app.context.clock
+    )
+    for language in ("id", "en"):
+        sys.stdout.write(" ".join(tr(key, language) for key in check.keys) + "\n")
+    if check.detail:
+        sys.stdout.write(f"({app.printer.backend}: {' '.join(check.detail.split())})\n")
+    return check.exit_code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.selfcheck import run_self_check
 
         return run_self_check(app)
+    if args.print_test:
+        return run_print_test(app)
 
     from kiosk.ui.app import run_gui
 

@@ -26,12 +26,20 @@ from typing import Any
 from printing.content import DayReport, Printout, QueueTicket, ServiceReceipt, TestPage
 from printing.errors import PrinterUnavailable
 from printing.settings import PrinterSettings
+from printing.status import (
+    ERROR_CAUSE,
+    ERROR_OCCURRED,
+    OFFLINE,
+    OFFLINE_CAUSE,
+    PAPER_SENSOR,
+    PRINTER_STATUS,
+    PrinterCondition,
+    StatusReplies,
+    decode,
+    is_status_byte,
+)
 
 log = logging.getLogger(__name__)
-
-# DLE EOT answers (one status byte each); see escpos.constants RT_MASK_*.
-_DLE_EOT_PRINTER = b"\x10\x04\x01"
-_DLE_EOT_PAPER = b"\x10\x04\x04"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,12 +161,18 @@ class EscposPrinter(Printer):
         try:
             if not self._should_query():
                 return PrinterStatus(self.backend, ready=None, detail="status not queried")
-            warnings = self._check(device)
-            return PrinterStatus(self.backend, True, warnings=warnings)
+            condition = self._condition(device)
         except PrinterUnavailable as exc:
             return PrinterStatus(self.backend, False, exc.reason_code, exc.detail)
         finally:
             _close_quietly(device)
+        if not condition.known:
+            return PrinterStatus(self.backend, None, detail=condition.detail)
+        if condition.fault:
+            return PrinterStatus(
+                self.backend, False, condition.fault, condition.detail, condition.warnings
+            )
+        return PrinterStatus(self.backend, True, warnings=condition.warnings)
 
     def _should_query(self) -> bool:
         return self.can_query_status and self.settings.query_status
@@ -179,24 +193,30 @@ class EscposPrinter(Printer):
             raise PrinterUnavailable("unreachable", str(exc)) from exc
         return device
 
-    def _check(self, device: Any) -> tuple[str, ...]:
-        """Ask the printer (DLE EOT) whether it is online and has paper.
+    def _condition(self, device: Any) -> PrinterCondition:
+        """Ask the printer (DLE EOT 1-4) how it is; see ``printing.status`` for the bits."""
+        printer = _query(device, PRINTER_STATUS)
+        if not is_status_byte(printer):
+            return decode(StatusReplies(printer))
+        paper = _query(device, PAPER_SENSOR)
+        cause = error = None
+        if printer & OFFLINE:  # type: ignore[operator]
+            cause = _query(device, OFFLINE_CAUSE)
+            if is_status_byte(cause) and cause & ERROR_OCCURRED:  # type: ignore[operator]
+                error = _query(device, ERROR_CAUSE)
+        return decode(StatusReplies(printer, cause, error, paper))
 
-        A printer that does not answer at all is assumed fine: many raw-TCP and USB printers
-        ignore DLE EOT, and refusing them would stop a working kiosk.
+    def _check(self, device: Any) -> tuple[str, ...]:
+        """Refuse a job the printer reports it cannot print; return its warnings.
+
+        A printer that does not answer at all still gets the job: many raw-TCP and USB
+        printers ignore DLE EOT, and refusing them would stop a working kiosk. Its status is
+        reported as unknown, never as ready.
         """
-        online = _query(device, _DLE_EOT_PRINTER)
-        if online is not None and online & 0x08:
-            raise PrinterUnavailable(
-                "offline", "the printer reports it is offline (cover or error)"
-            )
-        paper = _query(device, _DLE_EOT_PAPER)
-        if paper is not None:
-            if paper & 0x60 == 0x60:
-                raise PrinterUnavailable("paper_out", "the printer reports no paper")
-            if paper & 0x0C == 0x0C:
-                return ("paper_low",)
-        return ()
+        condition = self._condition(device)
+        if condition.fault:
+            raise PrinterUnavailable(condition.fault, condition.detail)
+        return condition.warnings
 
 
 def _query(device: Any, command: bytes) -> int | None:
@@ -232,12 +252,12 @@ class NetworkEscposPrinter(EscposPrinter):
     def config_problem(self) -> str | None:
         return None if self.settings.host else "printer host is not set"
 
-    def _check(self, device: Any) -> tuple[str, ...]:
+    def _condition(self, device: Any) -> PrinterCondition:
         # A raw-TCP printer that ignores DLE EOT must not hold every job for the full timeout.
         sock = device.device
         sock.settimeout(min(1.0, self.settings.timeout_seconds))
         try:
-            return super()._check(device)
+            return super()._condition(device)
         finally:
             sock.settimeout(self.settings.timeout_seconds)
 

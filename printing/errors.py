@@ -6,7 +6,17 @@ from typing import Final
 
 #: The reason codes a caller can rely on; ``detail`` is for logs and the admin, not residents.
 REASON_CODES: Final = frozenset(
-    {"offline", "paper_out", "unreachable", "not_configured", "io_error", "busy"}
+    {
+        "offline",
+        "paper_out",
+        "cover_open",
+        "cutter_error",
+        "printer_error",
+        "unreachable",
+        "not_configured",
+        "io_error",
+        "busy",
+    }
 )
 
 

@@ -120,15 +120,6 @@ def render_escpos(content: Printout, profile: str = "80mm", *, native_qr: bool =
     return printer.output
 
 
-def text_lines(content: Printout, profile: str = "80mm") -> list[str]:
-    """The printed text lines of a printout (what font A prints), for checks and previews."""
-    paper = PROFILES[profile]
-    lines: list[str] = []
-    for block in lay.layout(content):
-        lines += [line for line, _ in _lines(paper, block)]
-    return lines
-
-
 def _lines(paper: PaperProfile, b: lay.Block) -> list[tuple[str, bool]]:
     """The text lines of one block and whether each is centred."""
     cols = paper.columns

@@ -79,8 +79,7 @@ class Emulation:
 def emulate_many(streams: list[bytes], paper: str) -> list[Emulation]:
     """Feed each stream to its own fresh emulated printer, in one emulator process."""
     jobs = [
-        {"profile": PAPER_PROFILES[paper], "stream": base64.b64encode(s).decode()}
-        for s in streams
+        {"profile": PAPER_PROFILES[paper], "stream": base64.b64encode(s).decode()} for s in streams
     ]
     done = subprocess.run(
         [str(emulator_python()), str(HERE / "emupos_driver.py")],
@@ -174,7 +173,7 @@ class EmulatedPrinterServer:
             try:
                 self._api("GET", "/devices")
                 return self
-            except OSError:
+            except (OSError, RuntimeError):
                 time.sleep(0.1)
         raise RuntimeError("emupos did not answer within 30 s")
 
@@ -188,7 +187,7 @@ class EmulatedPrinterServer:
             self._process = None
 
     def set_fault(self, fault: str, active: bool = True) -> None:
-        """``paper-near-end``, ``paper-out``, ``cover-open`` or ``offline``, as emupos names them."""
+        """Set or clear ``paper-near-end``, ``paper-out``, ``cover-open`` or ``offline``."""
         self._api("PUT" if active else "DELETE", f"/devices/{self.device}/faults/{fault}")
 
     def clear_faults(self) -> None:
@@ -202,12 +201,22 @@ class EmulatedPrinterServer:
         png = self._api("GET", f"/devices/{self.device}/receipts/{receipt_id}/image")
         return Image.open(io.BytesIO(png)).convert("1")
 
+    def receipt_text(self, receipt_id: str) -> str:
+        return self._api("GET", f"/devices/{self.device}/receipts/{receipt_id}/text").decode()
+
+    def wait_for_receipts(self, count: int, timeout_s: float = 5.0) -> list[dict]:
+        """The completed receipts, once there are at least ``count`` (or the timeout passes)."""
+        deadline = time.monotonic() + timeout_s
+        while len(found := self.receipts()) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return found
+
     def _api(self, method: str, path: str) -> bytes:
         import http.client
 
         connection = http.client.HTTPConnection("127.0.0.1", self.api_port, timeout=5)
         try:
-            connection.request(method, path)
+            connection.request(method, "/api/v1" + path)
             response = connection.getresponse()
             body = response.read()
             if response.status >= 400:

@@ -4,7 +4,8 @@ Reads a JSON list of jobs on stdin, each ``{"profile": path-or-builtin, "stream"
 feeds each stream to a fresh emulated printer exactly as a TCP connection would deliver it,
 and writes a JSON list of results on stdout: the emulator's events (unknown commands among
 them), the completed receipts (PNG as base64, the text dump, how the job ended), the bytes
-the printer wrote back, and the command names the emulator's tokenizer found. Nothing here knows the kiosk: it only speaks ESC/POS.
+the printer wrote back, and the command names the emulator's tokenizer found. Nothing here
+knows the kiosk: it only speaks ESC/POS.
 """
 
 import base64

@@ -357,8 +357,10 @@ class MainWindow(QWidget):
         printer_app = self.app
         ctx = self.app.context
 
-        def printed(_result: Any, error: BaseException | None) -> None:
+        def printed(result: Any, error: BaseException | None) -> None:
             current = job == self._print_job and self.current_screen() is self.success
+            if error is None and result.warnings:
+                log.warning("printer warnings after ticket %s: %s", ticket_id, result.warnings)
             if error is None:
                 self._run(lambda: record_printed(ctx, ticket_id), _log_failure("record_printed"))
                 if current:

@@ -13,10 +13,17 @@ from kiosk.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
+# Each fault a resident can meet at the printer has its own sentence; the rest are general.
 _PRINTER_KEYS = {
-    "paper_out": "error.printer.paper_out",
-    "offline": "error.printer.offline",
-    "unreachable": "error.printer.offline",
+    code: f"error.printer.{code}"
+    for code in (
+        "paper_out",
+        "cover_open",
+        "cutter_error",
+        "printer_error",
+        "offline",
+        "unreachable",
+    )
 }
 
 

@@ -21,8 +21,21 @@ from printing import PrinterSettings, PrinterUnavailable, make_printer
 from printing.escpos_render import render_escpos
 from printing.samples import sample_day_report, sample_receipt, sample_ticket
 
-ONLINE, OFFLINE = 0x12, 0x1A
-PAPER_OK, PAPER_LOW, PAPER_OUT = 0x12, 0x1E, 0x72
+# What an Epson-compatible printer answers to DLE EOT 1, 2, 3 and 4 in each condition, bit by
+# bit from the Epson ESC/POS Command Reference, "DLE EOT" (reference_en/escpos/dle_eot.html):
+# every reply is 0xx1xx10 (0x12 with nothing to report). A printer that stops for any cause is
+# also offline (n=1 bit 3), which is why paper out answers n=1 with 0x1A, not 0x12.
+REPLIES = {
+    "ready": {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12},
+    # n=2 bit 5 "printing stops due to paper end"; n=4 bits 2-3 near end and 5-6 paper end
+    "paper_out": {1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x7E},
+    "paper_low": {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E},
+    "cover_open": {1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12},  # n=2 bit 2 "cover is open"
+    # n=2 bit 6 "error occurred"; n=3 bit 3 "autocutter error", bit 5 "unrecoverable error"
+    "cutter_error": {1: 0x1A, 2: 0x52, 3: 0x1A, 4: 0x12},
+    "printer_error": {1: 0x1A, 2: 0x52, 3: 0x32, 4: 0x12},
+    "silent": {},  # a raw-TCP or USB printer with no back channel answers nothing
+}
 root_only = pytest.mark.skipif(
     hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores file permissions"
 )
@@ -31,8 +44,8 @@ root_only = pytest.mark.skipif(
 class FakeEscposPrinter:
     """A raw-TCP printer on loopback: answers DLE EOT status queries and keeps what it is sent."""
 
-    def __init__(self, online: int | None = ONLINE, paper: int | None = PAPER_OK) -> None:
-        self.answers = {1: online, 4: paper}
+    def __init__(self, condition: str = "ready") -> None:
+        self.answers = REPLIES[condition]
         self.jobs: list[bytes] = []
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
@@ -67,8 +80,8 @@ class FakeEscposPrinter:
 def fake_printer():
     printers: list[FakeEscposPrinter] = []
 
-    def start(**answers: int | None) -> FakeEscposPrinter:
-        printers.append(FakeEscposPrinter(**answers))
+    def start(condition: str = "ready") -> FakeEscposPrinter:
+        printers.append(FakeEscposPrinter(condition))
         return printers[-1]
 
     yield start
@@ -117,32 +130,34 @@ def test_network_printer_closed_port_is_unreachable_quickly() -> None:
     assert time.monotonic() - started < 2
 
 
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [({"online": OFFLINE}, "offline"), ({"paper": PAPER_OUT}, "paper_out")],
-)
-def test_network_printer_reports_offline_and_paper_out(fake_printer, answers, expected) -> None:
-    fake = fake_printer(**answers)
+@pytest.mark.parametrize("condition", ["paper_out", "cover_open", "cutter_error", "printer_error"])
+def test_network_printer_refuses_a_job_the_printer_cannot_print(fake_printer, condition) -> None:
+    fake = fake_printer(condition)
     printer = make_printer(network(fake.port))
-    assert reason(printer) == expected
+    assert reason(printer) == condition
     status = printer.status()
-    assert (status.ready, status.reason_code) == (False, expected)
+    assert (status.ready, status.reason_code) == (False, condition)
     wait_for_jobs(fake, 2)
     assert all(b"\x1b@" not in job for job in fake.jobs)  # nothing printed
 
 
 def test_network_printer_warns_when_paper_is_low(fake_printer) -> None:
-    fake = fake_printer(paper=PAPER_LOW)
+    fake = fake_printer("paper_low")
     assert make_printer(network(fake.port)).print(sample_ticket()).warnings == ("paper_low",)
 
 
-def test_printer_that_ignores_status_queries_still_prints(fake_printer) -> None:
-    fake = fake_printer(online=None, paper=None)
+def test_printer_that_ignores_status_queries_prints_and_its_status_is_unknown(
+    fake_printer,
+) -> None:
+    fake = fake_printer("silent")
+    printer = make_printer(network(fake.port))
     started = time.monotonic()
-    make_printer(network(fake.port)).print(sample_ticket())
+    printer.print(sample_ticket())
     assert time.monotonic() - started < 3
     wait_for_jobs(fake, 1)
     assert fake.jobs[0].startswith(b"\x1b@")
+    status = printer.status()
+    assert status.ready is None and status.reason_code is None  # "unknown", never "ready"
 
 
 def test_jobs_from_many_threads_never_interleave(fake_printer) -> None:

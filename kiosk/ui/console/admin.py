@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.printer_check import status_keys
 from kiosk.ui.console.pin import Keypad, PinDisplay
 from kiosk.ui.console.widgets import (
     StatusLine,
@@ -362,12 +363,8 @@ class AdminPanel(QWidget):
         state = self.printer_state
         if state is None:
             health = tr("staff.admin.printer_checking")
-        elif state.ready is True:
-            health = tr("staff.admin.printer_ready")
-        elif state.ready is None:
-            health = tr("staff.admin.printer_unknown")
         else:
-            health = tr(f"staff.printer.{state.reason_code or 'io_error'}")
+            health = " ".join(tr(key) for key in status_keys(state))
         self.printer_label.setText(
             tr(
                 "staff.admin.printer_state",
@@ -378,26 +375,30 @@ class AdminPanel(QWidget):
         )
 
     def print_test_page(self) -> None:
-        from printing import TestPage
+        from kiosk.printer_check import EXIT_NOT_PRINTED, EXIT_READY, print_test_page
 
         app = self._app
-        page = TestPage(
-            printer_name=app.settings.printer.backend,
-            profile=app.settings.printer.profile,
-            printed_at=app.context.clock(),
-            outpost_name=app.settings.outpost_name,
-        )
         self._set_busy(True)
 
-        def done(_result: object, error: BaseException | None) -> None:
+        def done(check: object, error: BaseException | None) -> None:
             self._set_busy(False)
             if error is not None:
                 self.status.show_error(error)
             else:
-                self.status.show_message("staff.admin.test_page_done")
+                kind = {EXIT_READY: "ok", EXIT_NOT_PRINTED: "error"}.get(check.exit_code, "info")  # type: ignore[attr-defined]
+                self.status.show_messages(check.keys, kind)  # type: ignore[attr-defined]
             self.check_printer()
 
-        run_task(lambda: app.printer.print(page), done, kind="io")
+        run_task(
+            lambda: print_test_page(
+                app.printer,
+                app.settings.printer.profile,
+                app.settings.outpost_name,
+                app.context.clock,
+            ),
+            done,
+            kind="io",
+        )
 
     # --- own PIN --------------------------------------------------------------------------
 

@@ -136,13 +136,15 @@ class CounterActions:
             printer_holder.append(record)
             run_task(lambda: self._app.printer.print(printout), sent, kind="io")
 
-        def sent(_result: object, error: BaseException | None) -> None:
+        def sent(result: object, error: BaseException | None) -> None:
             self._set_busy(False)
             record = printer_holder[0]
             if error is not None:
                 self.status.show_error(error, "staff.result.print_failed", number=record.number)
             else:
                 printed(record)
+                warnings = result.warnings  # type: ignore[attr-defined] - a PrintResult
+                self.status.add_messages(tuple(f"staff.printer.{w}" for w in warnings))
             self.refresh()
 
         run_task(work, stored)

@@ -99,6 +99,16 @@ class StatusLine(QLabel):
     def show_message(self, key: str, kind: str = "ok", **fields: object) -> None:
         self._set(lambda: tr(key, **fields), kind)
 
+    def add_messages(self, keys: tuple[str, ...]) -> None:
+        """Sentences after the current one, e.g. "Ticket A-003 printed. Paper nearly out." """
+        if keys:
+            before = self._render
+            self._set(lambda: " ".join((before(), *(tr(key) for key in keys))), "info")
+
+    def show_messages(self, keys: tuple[str, ...], kind: str = "ok") -> None:
+        """Several sentences in a row, e.g. "Test page printed. The paper is nearly out." """
+        self._set(lambda: " ".join(tr(key) for key in keys), kind)
+
     def show_error(self, error: BaseException, lead_key: str = "", **fields: object) -> None:
         """The friendly message for ``error``, after an optional sentence ``lead_key``."""
 

@@ -1,0 +1,61 @@
+"""``python -m devtools.printouts DIR`` (``make printouts``): the pictures in docs/printouts/.
+
+PDFs are rendered with reportlab and turned into PNGs by poppler's ``pdftoppm``; thermal
+printouts are the exact ESC/POS bytes a printer gets, printed by the emupos emulator. No
+picture comes from a second renderer of our own.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from devtools.escpos_emulator import emulate_many
+from printing.escpos_render import render_escpos
+from printing.pdf import render_pdf
+from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
+
+PDFS = {
+    "ticket-58mm": (sample_ticket(), "58mm"),
+    "ticket-80mm": (sample_ticket("en"), "80mm"),
+    "receipt-80mm": (sample_receipt(), "80mm"),
+    "test-page-80mm": (sample_test_page(), "80mm"),
+    "day-report-a4": (sample_day_report(), "a4"),
+}
+# name -> (printout, paper, native QR)
+THERMAL = {
+    "ticket-58mm-escpos": (sample_ticket(), "58mm", True),
+    "receipt-80mm-escpos": (sample_receipt(), "80mm", True),
+    "receipt-58mm-raster-qr-escpos": (sample_receipt("en"), "58mm", False),
+    "test-page-80mm-escpos": (sample_test_page(), "80mm", True),
+}
+
+
+def render_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (content, paper) in PDFS.items():
+            pdf = Path(tmp) / f"{name}.pdf"
+            pdf.write_bytes(render_pdf(content, paper))
+            resolution = "100" if paper == "a4" else "150"
+            subprocess.run(
+                ["pdftoppm", "-r", resolution, "-png", "-singlefile", str(pdf), str(folder / name)],
+                check=True,
+            )
+            written.append(folder / f"{name}.png")
+    for paper in ("58mm", "80mm"):
+        names = [n for n, (_, p, _) in THERMAL.items() if p == paper]
+        streams = [render_escpos(THERMAL[n][0], paper, native_qr=THERMAL[n][2]) for n in names]
+        for name, emulation in zip(names, emulate_many(streams, paper), strict=True):
+            (receipt,) = emulation.receipts
+            receipt.image.save(folder / f"{name}.png")
+            written.append(folder / f"{name}.png")
+    return written
+
+
+if __name__ == "__main__":
+    for path in render_all(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/printouts")):
+        print(path)
