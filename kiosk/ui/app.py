@@ -466,9 +466,11 @@ def ensure_qapp() -> QApplication:
     qapp = QApplication.instance()
     if qapp is None:
         qapp = QApplication(sys.argv[:1])
+    from kiosk.ui.collector import collect_on_gui_thread
     from kiosk.ui.look import apply_look
 
     apply_look(qapp)
+    collect_on_gui_thread(qapp)
     return qapp
 
 

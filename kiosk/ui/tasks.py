@@ -75,6 +75,9 @@ def run_task(func: Callable[[], Any], on_done: Done, *, kind: str = "db") -> Non
     _live.add(relay)
 
     def finished(outcome: _Outcome) -> None:
+        # Break the relay -> slot -> relay cycle here, so the relay is freed by reference
+        # counting on this (the GUI) thread, never by a collection on a worker thread.
+        relay.finished.disconnect(finished)
         _live.discard(relay)
         error = outcome.error
         on_done(outcome.result, error if isinstance(error, BaseException) else None)
