@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 import zxingcpp
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
 from devtools.escpos_emulator import Emulation, emulate_many
 from printing.escpos_render import PROFILES, render_escpos
 from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
+from tests.printed import as_queue_number, dark_share, read_text_with_ocr
 
 # name -> (printout, native QR?, the queue number it shows, the QR payload it carries)
 CASES = {
@@ -65,24 +63,6 @@ def printed() -> dict[tuple[str, str], tuple[bytes, Emulation]]:
 ALL = [(name, paper) for name in sorted(CASES) for paper in PAPERS]
 
 
-def dark_share(image: Image.Image) -> float:
-    """The share of dots the printer heats (black) in a 1-bit picture."""
-    histogram = image.convert("L").histogram()
-    return histogram[0] / (image.width * image.height)
-
-
-def read_text_with_ocr(image: Image.Image, tmp_path: Path) -> str:
-    """What tesseract (Debian's tesseract-ocr) reads in a picture of one line of text."""
-    tesseract = shutil.which("tesseract")
-    assert tesseract, "tesseract-ocr is needed to read the printed number (.ci/run installs it)"
-    picture = tmp_path / "line.png"
-    ImageOps.expand(image.convert("L"), border=24, fill=255).save(picture)
-    done = subprocess.run(
-        [tesseract, str(picture), "-", "--psm", "7"], capture_output=True, check=True, timeout=60
-    )
-    return done.stdout.decode().strip()
-
-
 @pytest.mark.parametrize(("name", "paper"), ALL)
 def test_the_printer_understands_every_command_and_cuts_once(printed, name, paper) -> None:
     _, emulation = printed[(name, paper)]
@@ -117,14 +97,13 @@ def test_every_picture_is_a_picture_not_a_block_or_blank(printed, name, paper) -
 
 
 @pytest.mark.parametrize(("name", "paper"), [c for c in ALL if CASES[c[0]][2]])
-def test_the_big_number_reads_as_the_queue_number(printed, name, paper, tmp_path) -> None:
+def test_the_big_number_reads_as_the_queue_number(printed, name, paper) -> None:
     _, emulation = printed[(name, paper)]
     number = CASES[name][2]
     raster = emulation.blocks[0]
     assert raster.width == PROFILES[paper].dots  # the full print width
     assert raster.height >= 80  # at least 10 mm high at 203 dpi: legible at arm's length
-    read = read_text_with_ocr(raster, tmp_path)
-    assert re.sub(r"[\s—–]", "-", read).replace("--", "-") == number
+    assert as_queue_number(read_text_with_ocr(raster)) == number
 
 
 @pytest.mark.parametrize(("name", "paper"), [c for c in ALL if CASES[c[0]][3]])

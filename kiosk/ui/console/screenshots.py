@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.i18n import LANGUAGES, current_language, set_language
 from kiosk.usecases import Operator, PinRejected, ServiceQueue, TicketView, TodayQueue
+from printing import PrinterStatus
 
 SIZES = ((1920, 1080), (1080, 1920))
 DEMO_OPERATOR = Operator(id="demo-admin", name="Siti Rahayu", role="admin")
@@ -175,7 +175,7 @@ def _console(area: Any, queue: TodayQueue) -> None:
 def _admin(area: Any) -> None:
     admin = area.admin
     admin.operator = DEMO_OPERATOR
-    admin.printer_state = SimpleNamespace(ready=True, reason_code=None)
+    admin.printer_state = PrinterStatus(backend="demo", ready=True)
     admin.bridge.poll()
     admin.retranslate()
     admin.pin_form.dots["old"].add("1")
