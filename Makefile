@@ -4,7 +4,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install emulator printouts screenshots bundle bench clean
+.PHONY: run test lint install emulator bundle-env lock printouts screenshots bundle bench mutation clean
+
+# The bundle is built in its own environment installed from requirements/bundle.lock (every
+# package pinned with its hashes), so two builds of one commit take the same packages.
+BUNDLE_VENV := .venv-bundle
+BUNDLE_STAMP := $(BUNDLE_VENV)/.installed
 
 # The ESC/POS printer emulator the tests print to (devtools/escpos_emulator) needs Python 3.13:
 # the first interpreter found of these, or PYTHON313=... on the command line.
@@ -33,6 +38,21 @@ $(EMULATOR_STAMP): devtools/escpos_emulator/requirements.txt
 
 emulator: $(EMULATOR_STAMP)
 
+$(BUNDLE_STAMP): requirements/bundle.lock
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/pip install --quiet --upgrade pip
+	$(BUNDLE_VENV)/bin/pip install --quiet --require-hashes --no-deps -r requirements/bundle.lock
+	$(BUNDLE_VENV)/bin/pip install --quiet --no-deps -e .
+	@touch $(BUNDLE_STAMP)
+
+bundle-env: $(BUNDLE_STAMP)
+
+# Re-pin the bundle's packages after a change of dependencies in pyproject.toml.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra bundle \
+		--strip-extras -o requirements/bundle.lock pyproject.toml
+
 run: $(STAMP)
 	$(VENV)/bin/kiosk --demo
 
@@ -41,7 +61,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-test: lint emulator
+test: lint emulator bundle-env
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 printouts: $(STAMP) emulator
@@ -50,8 +70,13 @@ printouts: $(STAMP) emulator
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m kiosk.ui.screenshots docs/screenshots
 
-bundle: $(STAMP)
-	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+bundle: bundle-env
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+# The mutation score of the core modules, per group, survivors in benchmarks/results/ (takes
+# hours in full, so not part of `make test`); SAMPLE=N scores N mutants per group drawn at random.
+mutation: $(STAMP) emulator
+	nice -n 10 $(PY) -m benchmarks mutation $(if $(SAMPLE),--sample $(SAMPLE))
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,10 +29,18 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = "ppp-kiosk"
 
 
+def bundle_pyinstaller() -> Path:
+    """PyInstaller of the locked build environment (``make bundle-env``: the lock file)."""
+    venv = Path(os.environ.get("PPP_BUNDLE_VENV", ROOT / ".venv-bundle"))
+    exe = venv / ("Scripts/pyinstaller.exe" if sys.platform == "win32" else "bin/pyinstaller")
+    if not exe.exists():
+        raise FileNotFoundError(f"{exe} is missing: run `make bundle-env` (installs the lock file)")
+    return exe
+
+
 def build(out: Path) -> Path:
     """Build the bundle from build.spec into ``out``; returns the bundle folder."""
-    pyinstaller = shutil.which("pyinstaller", path=str(Path(sys.executable).parent))
-    command = [pyinstaller] if pyinstaller else [sys.executable, "-m", "PyInstaller"]
+    command = [str(bundle_pyinstaller())]
     subprocess.run(
         [
             *command,

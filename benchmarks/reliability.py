@@ -8,7 +8,23 @@
 * ``chaos_failed_requests`` / ``chaos_records_delivered``: ``--chaos-records`` (5,000) records
   pushed through tests/reliability/chaos_proxy.py (drops, resets, delays, truncation);
 * ``bad_requests_tried`` / ``bad_requests_5xx``: the hypothesis attack of
-  tests/reliability/test_server_bad_input.py against a fresh server.
+  tests/reliability/test_server_bad_input.py against a fresh server;
+* ``unauth_big_body_growth_mb``: how much a 200 MB body sent without a token grows the
+  server's memory (``mpp-server serve``, peak RSS during the upload minus RSS before; the
+  larger of the two body routes; target <= 16);
+* ``slow_header_close_s``: how long the server keeps a connection that sends one header line a
+  second and never finishes its head (target <= 15), with ``serve``'s default timeouts;
+* ``clock_jump_duplicate_numbers``: 500 tickets issued through ``issue_ticket`` on a real
+  SQLite file over three service days while the wall clock is set back a day, forward a
+  day, to 2000-01-01 and back (also across a reboot), and forward a year; numbers given
+  twice within one real WIB day (must be 0);
+* ``clock_skew_detected_s``: a kiosk whose clock is an hour behind, the real reference
+  server on loopback and the real sync worker: seconds from the worker's push starting to
+  ``clock_status`` (what ``kiosk-sync status`` shows) reporting the hour (target: within one
+  push interval, 300 s).
+
+``--only PART`` (repeatable: crash, chaos, bad_input, slow_clients, clock_jump, clock_skew)
+runs just those parts.
 """
 
 from __future__ import annotations
@@ -48,8 +64,11 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
 
 
-def _kiosk(data_dir: Path, kiosk_id: str, url: str, token: str, **server: Any) -> Any:
+def _kiosk(
+    data_dir: Path, kiosk_id: str, url: str, token: str, clock: Any = None, **server: Any
+) -> Any:
     from kiosk.bootstrap import build_app
+    from kiosk.clock import utc_now
     from kiosk.config import parse_config
 
     settings = parse_config(
@@ -60,7 +79,7 @@ def _kiosk(data_dir: Path, kiosk_id: str, url: str, token: str, **server: Any) -
             "server": {"url": url, "token": token, **server},
         }
     )
-    return build_app(settings)
+    return build_app(settings, clock=clock or utc_now)
 
 
 def _stored(db_url: str) -> list[tuple[str, str, str]]:
@@ -257,20 +276,198 @@ def bad_input(root: Path) -> None:
     engine.dispose()
 
 
+# -- 4. slow and greedy clients ---------------------------------------------------------
+
+
+def slow_clients(root: Path) -> None:
+    from tests.reliability.test_server_slow_clients import (
+        Served,
+        trickled_headers_close_s,
+        unauthenticated_body_growth_kb,
+    )
+
+    size = 200 * 1024 * 1024
+    served = Served(f"sqlite:///{root / 'slow-server.db'}")
+    try:
+        moved = {
+            path: unauthenticated_body_growth_kb(served, path, size)
+            for path in ("/api/v1/records:exists", "/api/v1/records:batch")
+        }
+        limit_s = 60.0
+        closed_after = trickled_headers_close_s(served.port, limit_s)
+    finally:
+        served.stop()
+    worst = max(answer["growth_kb"] for answer in moved.values())
+    emit(
+        BENCH, "unauth_big_body_growth_mb", worst / 1024, "MB", target=16, body_mb=200,
+        per_route={path: {"growth_mb": round(answer["growth_kb"] / 1024, 2),
+                          "status": answer["status"]} for path, answer in moved.items()},
+    )  # fmt: skip
+    emit(
+        BENCH, "slow_header_close_s", closed_after if closed_after is not None else limit_s,
+        "s", target=15, still_open_at_end=closed_after is None,
+    )  # fmt: skip
+
+
+# -- 5. a clock that jumps --------------------------------------------------------------
+
+
+def clock_jump(root: Path, tickets: int) -> None:
+    """Scripted wall-clock jumps while tickets are issued, a ticket every 2.5 minutes from
+    08:00 to 16:00 WIB. The true time is what the stepping monotonic clock saw pass
+    (tests/fakes.SteppingClock: ``advance`` is time passing, ``set_to`` a clock being set,
+    ``monotonic.restart()`` a reboot)."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from kiosk.bootstrap import build_app
+    from kiosk.clock import wib_day
+    from kiosk.config import parse_config
+    from kiosk.usecases import issue_ticket
+    from tests.fakes import SteppingClock
+
+    true_now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 08:00 WIB
+    clock = SteppingClock(true_now)
+    settings = parse_config(
+        {"kiosk_id": "jump-1", "outpost": "rogojampi", "data_dir": str(root / "clock-jump")}
+    )
+    app = build_app(settings, clock=clock, monotonic=clock.monotonic)
+    codes = [service.code for service in app.catalogue.services[:3]]
+    year_2000 = datetime(2000, 1, 1, 1, 0, tzinfo=UTC)
+
+    def reboot_into_2000() -> None:
+        clock.monotonic.restart()
+        clock.set_to(year_2000)
+
+    script = {  # before ticket n: what happens to the wall clock
+        40: ("back a day", lambda: clock.set_to(clock.now - timedelta(days=1))),
+        70: ("forward a day", lambda: clock.set_to(clock.now + timedelta(days=1))),
+        110: ("to 2000-01-01", lambda: clock.set_to(year_2000)),
+        150: ("back from 2000", lambda: clock.set_to(true_now)),
+        230: ("reboot into 2000-01-01", reboot_into_2000),
+        260: ("back from 2000 after the reboot", lambda: clock.set_to(true_now)),
+        300: ("forward a year", lambda: clock.set_to(clock.now + timedelta(days=365))),
+        340: ("back from next year", lambda: clock.set_to(true_now)),
+        420: ("back a day, never put right", lambda: clock.set_to(clock.now - timedelta(days=1))),
+    }
+    issued: list[tuple[str, str, str]] = []  # (real WIB day, ticket id, number)
+    for n in range(tickets):
+        if n in script:
+            script[n][1]()
+        ticket = issue_ticket(app.context, codes[n % len(codes)])
+        issued.append((wib_day(true_now).isoformat(), ticket.ticket_id, ticket.number))
+        step = timedelta(minutes=2.5)
+        if (true_now + step).hour >= 9:  # 16:00 WIB: closed until 08:00 tomorrow
+            step = true_now.replace(hour=1, minute=0) + timedelta(days=1) - true_now
+        clock.advance(seconds=step.total_seconds())
+        true_now += step
+    with app.store.engine.connect() as connection:
+        days = dict(connection.execute(text("SELECT id, day FROM queue_tickets")).all())
+    app.close()
+    per_day = Counter((real_day, number) for real_day, _ticket_id, number in issued)
+    duplicates = sum(count - 1 for count in per_day.values() if count > 1)
+    wrong_day = sum(1 for real_day, ticket_id, _ in issued if str(days[ticket_id]) != real_day)
+    emit(
+        BENCH, "clock_jump_duplicate_numbers", duplicates, "numbers", target=0,
+        tickets=len(issued), real_days=len({real_day for real_day, *_ in issued}),
+        jumps=[what for what, _ in script.values()], queue_day_not_the_real_day=wrong_day,
+    )  # fmt: skip
+
+
+# -- 6. a kiosk clock an hour off, found by the real worker -------------------------------
+
+
+def clock_skew(root: Path) -> None:
+    """The real server on loopback and the sync worker with the kiosk's own settings
+    (a push at start and every 300 s, a health probe every 30 s); the kiosk's wall clock is
+    an hour behind. Polls ``clock_status`` as ``kiosk-sync status`` reads it."""
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.usecases import issue_ticket
+    from kiosk.usecases.clock_check import clock_status
+    from mpp_server.db import add_kiosk, open_engine
+    from sync.client import SyncClient
+    from sync.worker import SyncState, SyncWorker
+
+    db_url = f"sqlite:///{root / 'clock-server.db'}"
+    engine = open_engine(db_url)
+    token = add_kiosk(engine, "clock-1", "rogojampi")
+    engine.dispose()
+    proc, url, _port = start_server(db_url)
+    offset = [timedelta(hours=-1)]
+    try:
+        app = _kiosk(
+            root / "clock-kiosk", "clock-1", url, token, clock=lambda: datetime.now(UTC) + offset[0]
+        )
+        issue_ticket(app.context, app.catalogue.services[0].code)
+        pushes: list[tuple[float, bool]] = []
+
+        def seen(state: SyncState) -> None:
+            if not pushes or pushes[-1][1] != state.running:
+                pushes.append((time.monotonic(), state.running))
+
+        worker = SyncWorker(app, SyncClient(app.settings.server), on_state=seen)
+
+        def reported(target_s: float, within_s: float, limit_s: float) -> tuple[float, float]:
+            deadline = time.monotonic() + limit_s
+            while time.monotonic() < deadline:
+                skew = clock_status(app.context).skew
+                if skew is not None and abs(skew.skew_s - target_s) <= within_s:
+                    return time.monotonic(), skew.skew_s
+                time.sleep(0.01)
+            return float("nan"), float("nan")
+
+        worker.start()
+        found_at, measured = reported(3600.0, 5.0, 400.0)
+        offset[0] = timedelta(0)  # NTP sets it right; nothing new to push
+        set_at = time.monotonic()
+        righted_at, righted = reported(0.0, 2.0, 45.0)
+        push_started = next((at for at, running in pushes if running), float("nan"))
+        push_ended = next((at for at, running in pushes[1:] if not running), float("nan"))
+        worker.stop()
+        app.close()
+    finally:
+        _stop(proc)
+    emit(
+        BENCH, "clock_skew_detected_s", found_at - push_started, "s",
+        target_s=worker.interval_s, push_interval_s=worker.interval_s,
+        push_s=round(push_ended - push_started, 3), true_skew_s=3600.0,
+        measured_skew_s=measured, error_s=round(abs(measured - 3600.0), 3),
+        probe_interval_s=worker.probe_interval_s,
+        set_right_detected_s=round(righted_at - set_at, 3), measured_after_set_right_s=righted,
+    )  # fmt: skip
+
+
+PARTS = ("crash", "chaos", "bad_input", "slow_clients", "clock_jump", "clock_skew")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks reliability")
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--target", type=int, default=1000, help="tickets shown before stopping")
     parser.add_argument("--chaos-records", type=int, default=5000)
+    parser.add_argument("--clock-tickets", type=int, default=500)
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--only", action="append", choices=PARTS, help="run just this part")
     args = parser.parse_args(argv)
+    parts = set(args.only or PARTS)
     with tempfile.TemporaryDirectory(prefix="bench-reliability-") as tmp:
         root = Path(tmp)
         for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
             os.environ[name] = str(root / "xdg" / name.lower())  # never a real kiosk's files
-        crash_then_sync(root, args.kills, args.target, args.seed)
-        chaos(root, args.chaos_records, args.seed)
-        bad_input(root)
+        if "crash" in parts:
+            crash_then_sync(root, args.kills, args.target, args.seed)
+        if "chaos" in parts:
+            chaos(root, args.chaos_records, args.seed)
+        if "bad_input" in parts:
+            bad_input(root)
+        if "slow_clients" in parts:
+            slow_clients(root)
+        if "clock_jump" in parts:
+            clock_jump(root, args.clock_tickets)
+        if "clock_skew" in parts:
+            clock_skew(root)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ def demo_config_path() -> Path:
 
 
 def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
+    """The demo's two sample accounts, in the demo's own database only: a real kiosk gets
+    its accounts from ``kiosk-admin`` (kiosk.admin_cli)."""
     from kiosk.usecases import add_operator
     from kiosk.usecases.operators import has_operators
 
@@ -91,12 +93,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from kiosk.bootstrap import build_app
     from kiosk.logsetup import configure_logging
+    from kiosk.store.answer_cipher import AnswerKeyError
     from kiosk.store.db import StoreError
+    from kiosk.store.identity import KioskIdentityChanged
 
     configure_logging(settings.resolved_data_dir() / "logs")
 
     try:
         app = build_app(settings)
+    except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing
+        sys.stderr.write(f"kiosk: {exc}\n")
+        return 3
+    except KioskIdentityChanged as exc:  # records of the old kiosk_id/outpost still pending
+        sys.stderr.write(f"kiosk: {exc}\n")
+        return 2
     except StoreError as exc:
         sys.stderr.write(f"kiosk: the local database cannot be opened: {exc}\n")
         return 3

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from kiosk.clock import Clock, utc_now
+from kiosk.clock import Clock, MonotonicClock, RunClock, utc_now
 from kiosk.config import KioskSettings
-from kiosk.store.answer_cipher import AnswerCipher
+from kiosk.store.answer_key import KeyFile, KeyStore, SystemdCredential, open_answer_cipher
 from kiosk.store.db import open_engine
+from kiosk.store.identity import confirm_identity
 from kiosk.store.migrate import check_readable, migrate_to_head
 from kiosk.store.uow import UnitOfWorkFactory, make_uow_factory
 from kiosk.usecases.context import KioskContext, ServiceCatalogue
@@ -42,6 +43,11 @@ class DataPaths:
     @property
     def answer_key(self) -> Path:
         return self.root / "keys" / "answers.key"
+
+    @property
+    def sealed_answer_key(self) -> Path:
+        """The key sealed by systemd-creds, when ``answer_key.store = "systemd-creds"``."""
+        return self.root / "keys" / "answers.key.cred"
 
     @property
     def logs(self) -> Path:
@@ -75,6 +81,16 @@ def open_store(path: Path, backup_dir: Path) -> Store:
     return Store(engine=engine, uow=make_uow_factory(engine), path=path, backup_made=backup)
 
 
+def answer_key_store(settings: KioskSettings, paths: DataPaths) -> KeyStore:
+    if settings.answer_key.store == "systemd-creds":
+        return SystemdCredential(
+            sealed=paths.sealed_answer_key,
+            plain=paths.answer_key,
+            executable=settings.answer_key.systemd_creds,
+        )
+    return KeyFile(paths.answer_key)
+
+
 def load_service_catalogue(paths: DataPaths) -> ServiceCatalogue:
     """The catalogue last pulled from the server, else the one shipped with the kiosk.
 
@@ -98,6 +114,7 @@ class KioskApp:
     store: Store
     catalogue: ServiceCatalogue
     context: KioskContext
+    keys: KeyStore
     _printer: Any = field(default=None, repr=False)
 
     @property
@@ -118,11 +135,21 @@ def build_app(
     *,
     catalogue: ServiceCatalogue | None = None,
     clock: Clock = utc_now,
+    monotonic: MonotonicClock | None = None,
     printer: Printer | None = None,
 ) -> KioskApp:
     paths = DataPaths(settings.resolved_data_dir())
     paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = open_store(paths.database, paths.backups)
+    keys = answer_key_store(settings, paths)
+    try:
+        confirm_identity(store.uow, settings.kiosk_id, settings.outpost)
+        cipher = open_answer_cipher(
+            keys, store.uow, kiosk_id=settings.kiosk_id, backups=paths.backups
+        )
+    except BaseException:
+        store.engine.dispose()
+        raise
     if catalogue is None:
         catalogue = load_service_catalogue(paths)
     context = KioskContext(
@@ -131,8 +158,10 @@ def build_app(
         kiosk_id=settings.kiosk_id,
         outpost=settings.outpost,
         device_mark=settings.device_mark,
-        cipher=AnswerCipher.from_key_file(paths.answer_key),
+        cipher=cipher,
         clock=clock,
+        monotonic=monotonic or RunClock(),
+        backup_dir=paths.backups,
     )
     return KioskApp(
         settings=settings,
@@ -140,5 +169,6 @@ def build_app(
         store=store,
         catalogue=catalogue,
         context=context,
+        keys=keys,
         _printer=printer,
     )

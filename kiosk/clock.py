@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -14,6 +18,30 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class MonotonicClock(Protocol):
+    """Seconds that only move forward, and the run of the program they belong to."""
+
+    run_id: str
+
+    def __call__(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class RunClock:
+    """``time.monotonic()`` and an id for this run of the program.
+
+    Setting the wall clock (by hand, or NTP when the village network comes back) does not
+    move a monotonic clock, so it measures waits such as the PIN lockout. Its readings mean
+    nothing in another process or after a reboot: each goes with the run that took it.
+    """
+
+    run_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    read: Callable[[], float] = time.monotonic
+
+    def __call__(self) -> float:
+        return self.read()
 
 
 def as_utc(moment: datetime) -> datetime:

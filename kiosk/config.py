@@ -61,6 +61,16 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+class AnswerKeySettings(BaseModel):
+    """Where the key that seals the residents' answers is kept (kiosk.store.answer_key)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store: Literal["file", "systemd-creds"] = "file"
+    systemd_creds: str = "systemd-creds"
+    """The ``systemd-creds`` program, by name (found on PATH) or full path."""
+
+
 class KioskSettings(BaseModel):
     """Everything a kiosk needs to know about itself; one file per kiosk."""
 
@@ -77,6 +87,7 @@ class KioskSettings(BaseModel):
     data_dir: Path | None = None
     server: ServerSettings = ServerSettings()
     printer: PrinterSettings = PrinterSettings()
+    answer_key: AnswerKeySettings = AnswerKeySettings()
 
     @property
     def outpost_name(self) -> str:

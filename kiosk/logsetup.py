@@ -1,7 +1,9 @@
 """Logging to an owner-only rotating file in the data folder, with identity numbers masked.
 
-A NIK or KK (16 digits) or a phone number that reaches a log message by any path is
-masked before it is written: first 4 and last 2 digits of a NIK/KK, last 3 of a phone.
+A NIK or KK (16 digits, also typed in groups) or a phone number that reaches a log message
+by any path is masked before it is written: first 4 and last 2 digits of a NIK/KK, last 3 of
+a phone. Names, dates of birth and addresses have no shape a formatter could find: the
+kiosk never logs answers, and tests/reliability/test_privacy_scan.py holds it to that.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 from forms import mask_nik
 
-_SIXTEEN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+_SIXTEEN = re.compile(r"(?<![\d.\-/])\d(?:[ .\-/]?\d){15}(?![\d]|[ .\-/]\d)")
+"""Sixteen digits, as one run or in groups the way people type them: ``3510 0912 0385
+0001``, ``3510.0912.0385.0001`` (the separators the forms accept)."""
 _PHONE = re.compile(r"(?<![\d])(\+?62|0)[ \-]?8[\d\- ]{6,13}(\d{3})(?!\d)")
 
 

@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from kiosk.admin_cli import admin_setup_note
 from kiosk.bootstrap import KioskApp
+from kiosk.disk_encryption import data_volume_encryption, self_check_line
+from kiosk.usecases.clock_check import clock_status, warning_lines
 
 
 def run_self_check(app: KioskApp) -> int:
@@ -59,5 +62,20 @@ def run_self_check(app: KioskApp) -> int:
         for problem in problems:
             sys.stderr.write(f"self-check failed: {problem}\n")
         return 1
+    sys.stdout.write(admin_setup_note(app.context))  # while no admin: how to make one
+    sys.stdout.write(disk_encryption_line(app))  # a warning at most, never a failure
+    sys.stdout.write(clock_lines(app))  # warnings at most: a wrong clock does not stop it
     sys.stdout.write(f"self-check ok ({len(services)} services)\n")
     return 0
+
+
+def clock_lines(app: KioskApp) -> str:
+    """A warning line per sign that the clock is wrong (kiosk.usecases.clock_check)."""
+    lines = warning_lines(clock_status(app.context))
+    return "".join(f"warning: clock: {line}\n" for line in lines)
+
+
+def disk_encryption_line(app: KioskApp) -> str:
+    folder = app.paths.root
+    sealed = app.settings.answer_key.store == "systemd-creds"
+    return self_check_line(folder, sealed, data_volume_encryption(folder))

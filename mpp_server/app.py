@@ -8,31 +8,37 @@ as one server.
 import html
 import json
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from mpp_server.catalog import CatalogSource
 from mpp_server.db import find_kiosk, open_engine
 from mpp_server.ingest import BadBatch, RecordValidator, ingest_batch
 from mpp_server.models import Kiosk, StoredRecord
 from sync.protocol import (
+    _UUID,
     MAX_BATCH_RECORDS,
     MAX_BODY_BYTES,
+    MAX_EXISTS_IDS,
     PROTOCOL_VERSION,
     BatchRequest,
     BatchResponse,
     Catalog,
+    ClockSkew,
     ExistsRequest,
     ExistsResponse,
     Health,
@@ -58,8 +64,12 @@ class ServerHooks:
     after_commit: Callable[[int], None] | None = None
 
 
+UUID_PATTERN = _UUID.pattern
+"""A record id as the kiosk makes it: a lower-case UUID (sync.protocol checks it)."""
+
+
 class StoredRecordView(BaseModel):
-    id: str
+    id: str = Field(json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN})
     kind: str
     kiosk_id: str
     outpost: str
@@ -68,18 +78,67 @@ class StoredRecordView(BaseModel):
     received_at: datetime
     form_id: str | None
     form_version: int | None
+    kiosk_clock_skew_s: float | None = Field(
+        description="the kiosk's clock skew at the push that brought it (server minus kiosk "
+        "time, seconds); null when the kiosk did not send one"
+    )
+    time_flag: Literal["corrected", "implausible"] | None = Field(
+        description="null: filed under the WIB day of created_at; corrected: of created_at + "
+        "the skew; implausible: of received_at, the record's time cannot be right"
+    )
+
+    @field_validator("created_at", "received_at")
+    @classmethod
+    def _utc(cls, moment: datetime) -> datetime:
+        """SQLite hands the stored UTC times back without their offset: say it."""
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class ExistsQuery(ExistsRequest):
+    """Record ids to look up (lower-case UUIDs, at most 1,000): ``ExistsRequest``, checked."""
+
+    ids: list[Annotated[str, Field(pattern=UUID_PATTERN, json_schema_extra={"format": "uuid"})]] = (
+        Field(min_length=1, max_length=MAX_EXISTS_IDS)
+    )
 
 
 _bearer = HTTPBearer(auto_error=False, description="the kiosk's token from mpp-server add-kiosk")
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "description": text}
-    for code, text in (
-        (401, "no or unknown token"),
-        (403, "the kiosk is disabled"),
-        (413, "body over 5 MB after decompression, or more than 500 records"),
-        (422, "the batch envelope cannot be read"),
-    )
+_PROBLEM_TEXTS: dict[int, str] = {
+    400: "the body is not JSON, or not the gzip it says it is",
+    401: "no token, or not a token this server knows (WWW-Authenticate: Bearer)",
+    403: "the kiosk is disabled on this server, or asks for another outpost's records",
+    413: "body over 5 MB on the wire or after gzip decompression; a batch of over 500 records",
+    415: "a Content-Encoding other than gzip or identity",
+    422: "the request cannot be read: its envelope, a parameter or an id is invalid",
+    429: (
+        "too many requests: answered by the reverse proxy's rate limit "
+        "(docs/admin-guide.md), with Retry-After"
+    ),
 }
+_BUSY = {
+    503: {
+        "description": (
+            "the server is at its concurrency limit (mpp-server serve --limit-concurrency); "
+            "plain text, try again later"
+        ),
+        "content": {"text/plain": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers a route documents: each a Problem, plus 429 and 503 on every route."""
+    answers: dict[int | str, dict[str, Any]] = {
+        code: {"model": Problem, "description": _PROBLEM_TEXTS[code]} for code in (*codes, 429)
+    }
+    answers.update(_BUSY)
+    return answers
+
+
+def _json_body(schema: str) -> dict[str, Any]:
+    """A request body the route reads itself (token first, then the capped body)."""
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
 
 
 def create_app(
@@ -89,7 +148,9 @@ def create_app(
     catalog: CatalogSource | None = None,
     validator: RecordValidator | None = None,
     hooks: ServerHooks | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
+    """``clock``: the server's time (UTC), injectable for tests; ``datetime.now(UTC)``."""
     if engine is None:
         from mpp_server.db import DEFAULT_DATABASE_URL
 
@@ -97,6 +158,7 @@ def create_app(
     catalog = catalog or CatalogSource()
     check = validator if validator is not None else catalog.validate
     hooks = hooks or ServerHooks()
+    now = clock or _utc_now
     app = FastAPI(
         title="MPP Banyuwangi — sync protocol v1",
         version=str(PROTOCOL_VERSION),
@@ -104,7 +166,9 @@ def create_app(
             "Reference server for PPP Kiosk. Each record id is stored at most once. "
             "Sending a record again with the same content answers `duplicate` (success); "
             "with different content `rejected` / `conflict` and the stored one is kept. "
-            "See docs/sync-protocol.md."
+            "Every error is a `Problem`. The token is checked before a body is read, and "
+            "a body is refused (413) once it passes 5 MB, counted after gzip "
+            "decompression. See docs/sync-protocol.md."
         ),
     )
 
@@ -115,11 +179,16 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        # FastAPI's default echoes the input, and JSON cannot render Infinity or NaN: a 500.
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        detail = f"{where}: {first.get('msg', 'invalid')}"[:300]
-        return JSONResponse(Problem(error="invalid", detail=detail).model_dump(), 422)
+        return JSONResponse(Problem(error="invalid", detail=_first_error(exc)).model_dump(), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's own answers (404, 405) as Problems too, keeping their headers."""
+        if exc.status_code < 400:
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        error = str(exc.detail).lower().replace(" ", "_")
+        body = Problem(error=error, detail=str(exc.detail)).model_dump()
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     def kiosk_of(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -135,26 +204,24 @@ def create_app(
         if kiosk is None:
             raise ApiError(401, "unauthorized", "unknown token", {"WWW-Authenticate": "Bearer"})
         if not kiosk.active:
-            raise ApiError(403, "forbidden", "this kiosk is disabled")
+            raise ApiError(
+                403,
+                "kiosk_disabled",
+                f"kiosk {kiosk.id} is disabled on the MPP server: nothing it sends is accepted "
+                "until the server's admin enables it (mpp-server enable-kiosk)",
+            )
         return kiosk
 
-    @app.get("/api/v1/health", response_model=Health, tags=["sync"])
+    @app.get("/api/v1/health", response_model=Health, tags=["sync"], responses=_problems())
     def health() -> Health:
-        return Health(server_time=datetime.now(UTC))
+        return Health(server_time=now())
 
     @app.post(
         "/api/v1/records:batch",
         response_model=BatchResponse,
         tags=["sync"],
-        responses=_PROBLEMS,
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/BatchRequest"}}
-                },
-            }
-        },
+        responses=_problems(400, 401, 403, 413, 415, 422),
+        openapi_extra=_json_body("BatchRequest"),
     )
     async def post_batch(
         request: Request,
@@ -164,32 +231,39 @@ def create_app(
         """Store a batch; one result per record, in the order sent.
 
         Idempotent per record id whatever the `Idempotency-Key` (echoed back, for tracing).
+        A record that does not fit `Record` is answered `rejected` (`invalid: ...`) in the
+        200, one record at a time; only a record without a usable id, or a bad envelope,
+        refuses the whole batch (422). The answer carries `server_time` when the request
+        carried `clock_skew_s` (even null).
         """
-        body = await _read_body(request)
+        data = _parse_json(await _read_body(request))
+        records = _batch_records(data)
+        skew = _clock_skew(data)
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...
-            raise ApiError(400, "bad_json", "the body is not JSON") from None
-        records = data.get("records") if isinstance(data, dict) else None
-        if not isinstance(records, list) or not records:
-            raise ApiError(422, "bad_batch", 'expected {"records": [...]} with one or more')
-        if len(records) > MAX_BATCH_RECORDS:
-            raise ApiError(413, "batch_too_large", f"at most {MAX_BATCH_RECORDS} records")
-        if data.get("protocol", PROTOCOL_VERSION) != PROTOCOL_VERSION:
-            raise ApiError(422, "bad_protocol", f"this server speaks protocol {PROTOCOL_VERSION}")
-        try:
-            results = await run_in_threadpool(ingest_batch, engine, kiosk, records, check)
+            results = await run_in_threadpool(
+                ingest_batch, engine, kiosk, records, check, clock_skew_s=skew, now=now()
+            )
         except BadBatch as exc:
             raise ApiError(422, "bad_batch", str(exc)) from None
         except (ValueError, RecursionError):  # a payload nested too deep to hash or store
             raise ApiError(422, "bad_batch", "a record cannot be processed") from None
         if hooks.after_commit is not None:
             await run_in_threadpool(hooks.after_commit, len(records))
-        answer = BatchResponse(results=results)
+        # Only kiosks that send clock_skew_s read server_time: older ones refuse any field
+        # they do not know, so their answer stays exactly as it was.
+        asked = "clock_skew_s" in data
+        answer = BatchResponse(results=results, server_time=now() if asked else None)
+        body = answer.model_dump_json(exclude=None if asked else {"server_time"})
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        return Response(answer.model_dump_json(), media_type="application/json", headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
 
-    @app.get("/api/v1/catalog", response_model=Catalog, tags=["sync"], responses={304: {}})
+    @app.get(
+        "/api/v1/catalog",
+        response_model=Catalog,
+        tags=["sync"],
+        responses={304: {"description": "Not Modified: the If-None-Match tag is current"}}
+        | _problems(422),
+    )
     def get_catalog(
         if_none_match: Annotated[str | None, Header(alias="If-None-Match")] = None,
     ) -> Response:
@@ -202,7 +276,12 @@ def create_app(
             headers={"ETag": etag, "Cache-Control": "no-cache"},
         )
 
-    @app.get("/api/v1/kiosks/me/summary", response_model=KioskSummary, tags=["sync"])
+    @app.get(
+        "/api/v1/kiosks/me/summary",
+        response_model=KioskSummary,
+        tags=["sync"],
+        responses=_problems(401, 403),
+    )
     def summary(kiosk: Annotated[Kiosk, Depends(kiosk_of)]) -> KioskSummary:
         """How many records the server holds for this kiosk, and a digest of their ids."""
         with Session(engine) as session:
@@ -220,28 +299,62 @@ def create_app(
             digest = ids_digest(counted())
         return KioskSummary(kiosk_id=kiosk.id, count=count, digest=digest)
 
-    @app.post("/api/v1/records:exists", response_model=ExistsResponse, tags=["sync"])
-    def exists(body: ExistsRequest, kiosk: Annotated[Kiosk, Depends(kiosk_of)]) -> ExistsResponse:
-        """Which of these ids the server does not hold for this kiosk."""
+    def missing_of(kiosk: Kiosk, ids: list[str]) -> list[str]:
         with Session(engine) as session:
             held = set(
                 session.scalars(
                     select(StoredRecord.id).where(
-                        StoredRecord.id.in_(body.ids), StoredRecord.kiosk_id == kiosk.id
+                        StoredRecord.id.in_(ids), StoredRecord.kiosk_id == kiosk.id
                     )
                 )
             )
-        return ExistsResponse(missing=[rid for rid in body.ids if rid not in held])
+        return [rid for rid in ids if rid not in held]
 
-    @app.get("/api/v1/records", response_model=list[StoredRecordView], tags=["read"])
+    @app.post(
+        "/api/v1/records:exists",
+        response_model=ExistsResponse,
+        tags=["sync"],
+        responses=_problems(400, 401, 403, 413, 415, 422),
+        openapi_extra=_json_body("ExistsQuery"),
+    )
+    async def exists(
+        request: Request, kiosk: Annotated[Kiosk, Depends(kiosk_of)]
+    ) -> ExistsResponse:
+        """Which of these ids the server does not hold for this kiosk."""
+        body = await _read_body(request)
+        try:
+            query = ExistsQuery.model_validate_json(body)
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] == "json_invalid":
+                raise ApiError(400, "bad_json", "the body is not JSON") from None
+            raise ApiError(422, "invalid", _first_error(exc)) from None
+        return ExistsResponse(missing=await run_in_threadpool(missing_of, kiosk, query.ids))
+
+    @app.get(
+        "/api/v1/records",
+        response_model=list[StoredRecordView],
+        tags=["read"],
+        responses=_problems(401, 403, 422),
+        dependencies=[Depends(_only_query("day", "outpost", "limit", "after"))],
+    )
     def list_records(
         kiosk: Annotated[Kiosk, Depends(kiosk_of)],
         day: date,
         outpost: str | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        after: str | None = None,
+        after: Annotated[
+            str | None,
+            Query(
+                pattern=UUID_PATTERN,
+                description="the last id of the previous page",
+                json_schema_extra={"format": "uuid"},
+            ),
+        ] = None,
     ) -> list[StoredRecordView]:
-        """What arrived for one outpost (the token's own by default) and WIB day; no answers."""
+        """What arrived for one outpost (the token's own by default) and WIB day; no answers.
+
+        Paged by id: pass the last id of a page as ``after`` for the next one.
+        """
         outpost = outpost or kiosk.outpost
         if outpost != kiosk.outpost:
             raise ApiError(403, "forbidden", "a kiosk reads its own outpost only")
@@ -256,10 +369,21 @@ def create_app(
     def overview() -> HTMLResponse:
         with Session(engine) as session:
             rows = session.execute(
-                select(StoredRecord.outpost, StoredRecord.day, StoredRecord.kind, func.count())
-                .group_by(StoredRecord.outpost, StoredRecord.day, StoredRecord.kind)
+                select(
+                    StoredRecord.outpost,
+                    StoredRecord.day,
+                    StoredRecord.kind,
+                    StoredRecord.time_flag,
+                    func.count(),
+                )
+                .group_by(
+                    StoredRecord.outpost,
+                    StoredRecord.day,
+                    StoredRecord.kind,
+                    StoredRecord.time_flag,
+                )
                 .order_by(StoredRecord.day.desc(), StoredRecord.outpost)
-                .limit(500)
+                .limit(2000)
             ).all()
         return HTMLResponse(_overview_html(rows))
 
@@ -273,13 +397,7 @@ def create_app(
                 description=app.description,
                 routes=app.routes,
             )
-            extra = BatchRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components.update(extra.pop("$defs", {}))
-            components["BatchRequest"] = extra
-            components.setdefault(
-                "Record", Record.model_json_schema(ref_template="#/components/schemas/{model}")
-            )
+            _add_wire_schemas(schema.setdefault("components", {}).setdefault("schemas", {}))
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -288,8 +406,116 @@ def create_app(
     return app
 
 
+def _add_wire_schemas(components: dict[str, Any]) -> None:
+    """The bodies the routes read themselves, described as the server reads them.
+
+    ``Record`` is what a kiosk sends; the batch also takes, and answers ``rejected`` one by
+    one, any object with a usable id (``RecordToReject``), so the request schema says so.
+    """
+    ref = "#/components/schemas/{model}"
+    record = Record.model_json_schema(ref_template=ref)
+    record["properties"]["id"].update(format="uuid", pattern=UUID_PATTERN)
+    components["RecordToReject"] = {
+        "title": "RecordToReject",
+        "description": (
+            "Anything else with a usable id: answered `rejected` with reason "
+            "`invalid: <field>: <message>` in the 200, without refusing the batch"
+        ),
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 64}},
+    }
+    batch = BatchRequest.model_json_schema(ref_template=ref)
+    components.update(batch.pop("$defs", {}))
+    batch["properties"]["protocol"] = {
+        "title": "Protocol",
+        "const": PROTOCOL_VERSION,
+        "default": PROTOCOL_VERSION,
+    }
+    batch["properties"]["records"]["items"] = {
+        "anyOf": [
+            {"$ref": ref.format(model="Record")},
+            {"$ref": ref.format(model="RecordToReject")},
+        ]
+    }
+    components["Record"] = record
+    components["BatchRequest"] = batch
+    components["ExistsQuery"] = ExistsQuery.model_json_schema(ref_template=ref)
+    for unused in ("HTTPValidationError", "ValidationError", "ExistsRequest"):
+        components.pop(unused, None)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_CLOCK_SKEW: TypeAdapter[float | None] = TypeAdapter(ClockSkew)
+
+
+def _clock_skew(data: dict[str, Any]) -> float | None:
+    """The envelope's ``clock_skew_s``: a number of seconds within bounds, null or absent."""
+    try:
+        return _CLOCK_SKEW.validate_python(data.get("clock_skew_s"))
+    except ValidationError as exc:
+        detail = f"clock_skew_s: {exc.errors()[0]['msg']}"
+        raise ApiError(422, "bad_batch", detail) from None
+
+
+def _first_error(exc: RequestValidationError | ValidationError) -> str:
+    """Where and what, never the input: FastAPI's default echoes it, and JSON cannot render
+    Infinity or NaN (that was a 500)."""
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    return f"{where}: {first.get('msg', 'invalid')}"[:300]
+
+
+def _only_query(*declared: str) -> Callable[[Request], None]:
+    """Refuse a query parameter the route does not declare, or one given twice
+    (``?after=a&after=b`` is a list where the route takes one value): 422, not a guess."""
+
+    def check(request: Request) -> None:
+        names = [name for name, _value in request.query_params.multi_items()]
+        for name in names:
+            if name not in declared:
+                raise ApiError(422, "invalid", f"query.{name[:40]}: not a parameter here")
+            if names.count(name) > 1:
+                raise ApiError(422, "invalid", f"query.{name[:40]}: given more than once")
+
+    return check
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...
+        raise ApiError(400, "bad_json", "the body is not JSON") from None
+
+
+def _batch_records(data: Any) -> list[Any]:
+    """The envelope's records, or 413/422 for the whole batch (the records are read later)."""
+    records = data.get("records") if isinstance(data, dict) else None
+    if not isinstance(records, list) or not records:
+        raise ApiError(422, "bad_batch", 'expected {"records": [...]} with one or more')
+    if len(records) > MAX_BATCH_RECORDS:
+        raise ApiError(413, "batch_too_large", f"at most {MAX_BATCH_RECORDS} records")
+    protocol = data.get("protocol", PROTOCOL_VERSION)
+    if (
+        isinstance(protocol, bool)
+        or not isinstance(protocol, int | float)
+        or protocol != PROTOCOL_VERSION
+    ):
+        raise ApiError(422, "bad_protocol", f"this server speaks protocol {PROTOCOL_VERSION}")
+    unknown = sorted(set(data) - set(BatchRequest.model_fields))
+    if unknown:
+        raise ApiError(422, "bad_batch", f"unknown envelope field {unknown[0][:40]!r}")
+    return records
+
+
 async def _read_body(request: Request) -> bytes:
-    """The body, decompressed, refused with 413 once it passes MAX_BODY_BYTES (gzip bombs too)."""
+    """The body, decompressed, refused with 413 once it passes MAX_BODY_BYTES (gzip bombs too).
+
+    Every route that takes a body reads it here, after its token was checked.
+    """
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", f"at most {MAX_BODY_BYTES} bytes")
@@ -298,11 +524,14 @@ async def _read_body(request: Request) -> bytes:
         raise ApiError(415, "unsupported_encoding", "gzip or identity")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiError(413, "body_too_large", f"at most {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ApiError(413, "body_too_large", f"at most {MAX_BODY_BYTES} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # gone, or closed by the body deadline: nobody to answer
+        raise ApiError(400, "disconnected", "the client went away mid-body") from None
     raw = b"".join(chunks)
     if encoding == "identity":
         return raw
@@ -321,16 +550,22 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _overview_html(rows: list[Any]) -> str:
-    table: dict[tuple[str, date], dict[str, int]] = {}
-    for outpost, day, kind, count in rows:
-        table.setdefault((outpost, day), {})[kind] = count
+    """Counts per outpost and day, by kind and by time flag (mpp_server.record_day)."""
+    table: dict[tuple[str, date], Counter[str]] = {}
+    for outpost, day, kind, time_flag, count in rows:
+        counts = table.setdefault((outpost, day), Counter())
+        counts[kind] += count
+        counts["total"] += count
+        if time_flag is not None:
+            counts[time_flag] += count
+    columns = ("service_request", "ticket_event", "audit", "total", "corrected", "implausible")
     lines = [
         f"<tr><td>{html.escape(outpost)}</td><td>{day.isoformat()}</td>"
-        f"<td>{kinds.get('service_request', 0)}</td><td>{kinds.get('ticket_event', 0)}</td>"
-        f"<td>{kinds.get('audit', 0)}</td><td>{sum(kinds.values())}</td></tr>"
-        for (outpost, day), kinds in table.items()
+        + "".join(f"<td>{counts[column]}</td>" for column in columns)
+        + "</tr>"
+        for (outpost, day), counts in table.items()
     ]
-    body = "\n".join(lines) or '<tr><td colspan="6">Belum ada data / nothing yet</td></tr>'
+    body = "\n".join(lines) or '<tr><td colspan="8">Belum ada data / nothing yet</td></tr>'
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8">'
         "<title>MPP Banyuwangi — data masuk</title>"
@@ -338,8 +573,12 @@ def _overview_html(rows: list[Any]) -> str:
         "td,th{border:1px solid #ccc;padding:.3em .8em;text-align:right}"
         "td:first-child,th:first-child{text-align:left}</style></head><body>"
         "<h1>Data masuk per pos dan hari / Records received per outpost and day</h1>"
+        "<p>Jam dikoreksi / time corrected: filed by the kiosk's time plus its measured clock "
+        "skew. Jam tidak wajar / time implausible: filed under the day received, the kiosk's "
+        "time cannot be right.</p>"
         "<table><tr><th>Outpost</th><th>Day (WIB)</th><th>Requests</th><th>Ticket events</th>"
-        f"<th>Audit</th><th>Total</th></tr>\n{body}\n</table></body></html>"
+        "<th>Audit</th><th>Total</th><th>Time corrected</th><th>Time implausible</th></tr>"
+        f"\n{body}\n</table></body></html>"
     )
 
 

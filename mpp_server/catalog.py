@@ -43,6 +43,15 @@ class CatalogSource:
         return Catalog(version=str(files_["catalogue.json"].get("version", "")), files=files_)
 
     @cached_property
+    def outposts(self) -> frozenset[str]:
+        """The outposts this catalogue has villages for: the ones a kiosk may belong to.
+
+        Read from ``villages.json`` alone, so ``mpp-server add-kiosk`` does not load forms.
+        """
+        villages = json.loads((self.root / "villages.json").read_text(encoding="utf-8"))
+        return frozenset(villages.get("outposts", {}))
+
+    @cached_property
     def etag(self) -> str:
         return '"' + hashlib.sha256(canonical_json(self.catalog.files)).hexdigest()[:32] + '"'
 

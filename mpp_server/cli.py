@@ -1,32 +1,104 @@
-"""``mpp-server serve`` and ``mpp-server add-kiosk``."""
+"""``mpp-server``: serve the sync API, manage the kiosks, purge old answers."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mpp_server.db import DEFAULT_DATABASE_URL
+from mpp_server.retention import DEFAULT_RETENTION_DAYS
+from mpp_server.transport import (
+    DEFAULT_BODY_TIMEOUT_S,
+    DEFAULT_HEADER_TIMEOUT_S,
+    DEFAULT_KEEP_ALIVE_S,
+    DEFAULT_LIMIT_CONCURRENCY,
+)
 
 ENV_DATABASE_URL = "MPP_DATABASE_URL"
 ENV_CATALOG_DIR = "MPP_CATALOG_DIR"
+ENV_RETENTION_DAYS = "MPP_RETENTION_DAYS"
+EXIT_OK, EXIT_REFUSED = 0, 1
+
+
+def _positive(kind: Callable[[str], float | int], what: str) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number, not {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{what} must be at least 1, not {text}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mpp-server", description="reference MPP sync server")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the sync API")
-    serve.add_argument("--database-url", default=None, help=f"default {DEFAULT_DATABASE_URL}")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("--database-url", default=None, help=f"default {DEFAULT_DATABASE_URL}")
+        return cmd
+
+    serve = command("serve", "serve the sync API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument("--catalog-dir", type=Path, default=None, help="catalogue folder to serve")
     serve.add_argument("--log-level", default="info")
-    add = sub.add_parser("add-kiosk", help="register a kiosk and print its new token once")
+    serve.add_argument(
+        "--timeout-headers", type=_positive(float, "--timeout-headers"),
+        default=DEFAULT_HEADER_TIMEOUT_S, metavar="S",
+        help="close a connection whose request head has not all arrived after S seconds "
+        f"(default {DEFAULT_HEADER_TIMEOUT_S:g})",
+    )  # fmt: skip
+    serve.add_argument(
+        "--timeout-body", type=_positive(float, "--timeout-body"),
+        default=DEFAULT_BODY_TIMEOUT_S, metavar="S",
+        help="close a connection whose request body has not all arrived S seconds after its "
+        f"head (default {DEFAULT_BODY_TIMEOUT_S:g})",
+    )  # fmt: skip
+    serve.add_argument(
+        "--timeout-keep-alive", type=_positive(int, "--timeout-keep-alive"),
+        default=DEFAULT_KEEP_ALIVE_S, metavar="S",
+        help=f"close an idle connection S seconds after its last answer (default "
+        f"{DEFAULT_KEEP_ALIVE_S})",
+    )  # fmt: skip
+    serve.add_argument(
+        "--limit-concurrency", type=_positive(int, "--limit-concurrency"),
+        default=DEFAULT_LIMIT_CONCURRENCY, metavar="N",
+        help="answer 503 past N open connections or requests per worker "
+        f"(default {DEFAULT_LIMIT_CONCURRENCY})",
+    )  # fmt: skip
+
+    add = command("add-kiosk", "register a new kiosk and print its token once")
     add.add_argument("kiosk_id")
-    add.add_argument("--outpost", required=True)
-    add.add_argument("--database-url", default=None)
+    add.add_argument("--outpost", required=True, help="one of the catalogue's outposts")
+    add.add_argument(
+        "--catalog-dir", type=Path, default=None, help="catalogue whose outposts are known"
+    )
+    command("rotate-token", "give a kiosk a new token; the old one stops working").add_argument(
+        "kiosk_id"
+    )
+    command("disable-kiosk", "refuse everything a kiosk sends (403) until enabled").add_argument(
+        "kiosk_id"
+    )
+    command("enable-kiosk", "let a disabled kiosk sync again").add_argument("kiosk_id")
+    command("list-kiosks", "the kiosks, their outposts and whether they are enabled")
+
+    purge = command("purge", "erase residents' answers older than the retention")
+    purge.add_argument(
+        "--retention-days", type=_positive(int, "the retention (--retention-days)"),
+        default=None, metavar="DAYS",
+        help=f"keep answers this many days (default ${ENV_RETENTION_DAYS}, else "
+        f"{DEFAULT_RETENTION_DAYS})",
+    )  # fmt: skip
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
     return parser
 
 
@@ -41,26 +113,106 @@ def app_from_env():  # noqa: ANN201 - FastAPI; the factory uvicorn calls in each
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
-    if args.command == "add-kiosk":
-        from mpp_server.db import add_kiosk, open_engine
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
-        engine = open_engine(url)
-        token = add_kiosk(engine, args.kiosk_id, args.outpost)
+
+def _kiosk_command(args: argparse.Namespace, url: str) -> int:
+    from mpp_server.db import (
+        KioskLifecycleError,
+        add_kiosk,
+        list_kiosks,
+        open_engine,
+        rotate_token,
+        set_kiosk_enabled,
+    )
+
+    engine = open_engine(url)
+    try:
+        if args.command == "list-kiosks":
+            sys.stdout.write(f"{'kiosk':<24}{'outpost':<14}{'state':<10}added (UTC)\n")
+            for kiosk in list_kiosks(engine):
+                state = "enabled" if kiosk.active else "disabled"
+                added = kiosk.created_at.strftime("%Y-%m-%d %H:%M")
+                sys.stdout.write(f"{kiosk.id:<24}{kiosk.outpost:<14}{state:<10}{added}\n")
+            return EXIT_OK
+        kiosk_id = args.kiosk_id
+        if args.command == "add-kiosk":
+            from mpp_server.catalog import CatalogSource
+
+            catalog_dir = args.catalog_dir or os.environ.get(ENV_CATALOG_DIR)
+            known = CatalogSource(Path(catalog_dir) if catalog_dir else None).outposts
+            token = add_kiosk(engine, kiosk_id, args.outpost, outposts=known)
+            sys.stdout.write(token + "\n")
+            _say(
+                f"kiosk {kiosk_id} ({args.outpost}) registered; put this token in its "
+                "kiosk.toml [server] token — it is not shown again"
+            )
+        elif args.command == "rotate-token":
+            token = rotate_token(engine, kiosk_id)
+            sys.stdout.write(token + "\n")
+            _say(
+                f"kiosk {kiosk_id} has a new token and its old one no longer works; put this "
+                "one in its kiosk.toml [server] token — it is not shown again"
+            )
+        else:
+            enabled = args.command == "enable-kiosk"
+            set_kiosk_enabled(engine, kiosk_id, enabled)
+            _say(
+                f"kiosk {kiosk_id} enabled: it syncs again with its token"
+                if enabled
+                else f"kiosk {kiosk_id} disabled: everything it sends is refused (HTTP 403) "
+                f"until `mpp-server enable-kiosk {kiosk_id}`"
+            )
+        return EXIT_OK
+    except KioskLifecycleError as exc:
+        _say(f"mpp-server: {exc}")
+        return EXIT_REFUSED
+    finally:
         engine.dispose()
-        sys.stdout.write(token + "\n")
-        sys.stderr.write(
-            f"kiosk {args.kiosk_id} ({args.outpost}) registered; put this token in its "
-            "kiosk.toml [server] token — it is not shown again\n"
-        )
-        return 0
+
+
+def _purge(args: argparse.Namespace, url: str, parser: argparse.ArgumentParser) -> int:
+    from mpp_server.db import open_engine
+    from mpp_server.retention import purge_answers
+
+    days = args.retention_days
+    if days is None:
+        from_env = os.environ.get(ENV_RETENTION_DAYS)
+        try:
+            days = _positive(int, f"${ENV_RETENTION_DAYS}")(from_env) if from_env else None
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"the retention: {exc}")
+        days = days or DEFAULT_RETENTION_DAYS
+    engine = open_engine(url)
+    try:
+        done = purge_answers(engine, int(days), dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    noun = "request" if done.requests == 1 else "requests"
+    verb = "would be purged" if args.dry_run else "purged: answers erased"
+    sys.stdout.write(
+        f"{done.requests} {noun} older than {days} days (WIB days before "
+        f"{done.before_day.isoformat()}) {verb}; days, services, kiosks and ticket numbers "
+        "are kept\n"
+    )
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
+    if args.command == "purge":
+        return _purge(args, url, parser)
+    if args.command != "serve":
+        return _kiosk_command(args, url)
     import uvicorn
 
     from mpp_server.db import open_engine
+    from mpp_server.transport import deadline_protocol
 
-    open_engine(url).dispose()  # create the tables once, before the workers start
+    open_engine(url).dispose()  # migrate the schema once, before the workers start
     os.environ[ENV_DATABASE_URL] = url
     if args.catalog_dir:
         os.environ[ENV_CATALOG_DIR] = str(args.catalog_dir)
@@ -72,8 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         log_level=args.log_level,
         access_log=False,
+        http=deadline_protocol(args.timeout_headers, args.timeout_body),  # type: ignore[arg-type]
+        timeout_keep_alive=args.timeout_keep_alive,
+        limit_concurrency=args.limit_concurrency,
     )
-    return 0
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
@@ -19,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from mpp_server.models import Kiosk, StoredRecord
+from mpp_server.record_day import file_record
 from sync.protocol import (
     REASON_CONFLICT,
     REASON_WRONG_KIOSK,
@@ -27,8 +27,6 @@ from sync.protocol import (
     canonical_json,
     content_hash,
 )
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 RecordValidator = Callable[[Record], str | None]
 """Returns why a record is refused (a reason for ``rejected``), or None when it is fine."""
@@ -49,13 +47,21 @@ def ingest_batch(
     kiosk: Kiosk,
     raw_records: list[Any],
     validator: RecordValidator | None = None,
+    *,
+    clock_skew_s: float | None = None,
+    now: datetime | None = None,
 ) -> list[RecordResult]:
-    """Store what can be stored in ONE transaction; one result per input, in input order."""
+    """Store what can be stored in ONE transaction; one result per input, in input order.
+
+    ``clock_skew_s`` is the kiosk's skew at this push (server time minus kiosk time), kept
+    with each record and used to file it (mpp_server.record_day); ``now`` is when the
+    server received the batch.
+    """
     results: list[RecordResult | None] = [None] * len(raw_records)
     rows: list[dict[str, Any]] = []
     row_index: dict[str, int] = {}
     later: list[tuple[int, str, str]] = []  # (position, id, hash) of repeats within the batch
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     for position, raw in enumerate(raw_records):
         try:
             record = Record.model_validate(raw)
@@ -88,19 +94,22 @@ def ingest_batch(
             results[position] = RecordResult(id=record.id, status="rejected", reason=reason)
             continue
         row_index[record.id] = position
+        day, time_flag = file_record(record.created_at, clock_skew_s, now)
         rows.append(
             {
                 "id": record.id,
                 "kind": record.kind,
                 "kiosk_id": record.kiosk_id,
                 "outpost": record.outpost,
-                "day": record.created_at.astimezone(WIB).date(),
+                "day": day,
                 "created_at": record.created_at,
                 "received_at": now,
                 "form_id": record.form_id,
                 "form_version": record.form_version,
                 "content_hash": digest,
                 "payload": payload,
+                "kiosk_clock_skew_s": clock_skew_s,
+                "time_flag": time_flag,
             }
         )
     if rows:

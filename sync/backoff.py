@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+MAX_DOUBLINGS = 64
+"""2**64 times the base passes any ceiling a kiosk uses; more doublings only risk overflow."""
+
 
 @dataclass
 class Backoff:
@@ -13,8 +16,13 @@ class Backoff:
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def cap(self, attempt: int) -> float:
-        """The upper bound of the wait before retry number ``attempt`` (1-based)."""
-        return min(self.ceiling_s, self.base_s * (2 ** max(0, attempt - 1)))
+        """The upper bound of the wait before retry number ``attempt`` (1-based).
+
+        The doubling stops long after it passes the ceiling: a record put off 1,025 times
+        would otherwise need 2**1024, more than a float holds (OverflowError).
+        """
+        doublings = min(max(0, attempt - 1), MAX_DOUBLINGS)
+        return min(self.ceiling_s, self.base_s * 2.0**doublings)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """A random wait in [0, cap]; never shorter than the server's Retry-After (capped)."""

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,9 +34,19 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     sub.add_parser("retry-dead", help="put rejected records back in the queue")
     sub.add_parser("pull", help="fetch the service catalogue and forms")
-    sub.add_parser("purge", help="erase personal answers of synced requests past the retention")
-    backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
+    sub.add_parser(
+        "purge", help="erase personal answers and backups past the retention (see status)"
+    )
+    backup = sub.add_parser(
+        "backup", help="a consistent copy of the database, while it runs, and the answers key"
+    )
     backup.add_argument("--to", type=Path, default=None, help="folder (default: <data>/backups)")
+    backup.add_argument(
+        "--key-to",
+        type=Path,
+        default=None,
+        help="folder for the answers key, best on another medium (default: the --to folder)",
+    )
     return parser
 
 
@@ -53,11 +64,17 @@ def _load_app(args: argparse.Namespace) -> Any:
     except ConfigError as exc:
         raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
     from kiosk.bootstrap import build_app
+    from kiosk.store.answer_cipher import AnswerKeyError
     from kiosk.store.db import StoreError
+    from kiosk.store.identity import KioskIdentityChanged
 
     try:
         return build_app(settings)
-    except StoreError as exc:  # a damaged database or answers key: say so, change nothing
+    except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing
+        raise SystemExit(_fail(str(exc), EXIT_FAILED)) from None
+    except KioskIdentityChanged as exc:  # records of the old kiosk_id/outpost still pending
+        raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
+    except StoreError as exc:  # a damaged database: say so, change nothing
         raise SystemExit(
             _fail(f"the local database cannot be opened: {exc}", EXIT_FAILED)
         ) from None
@@ -106,7 +123,8 @@ def _push(app: Any, args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_BUSY)
     except SyncAuthError as exc:
         bar.close()
-        return _fail(f"{exc}; check [server] token in the kiosk config", EXIT_AUTH)
+        hint = "; check [server] token in the kiosk config" if exc.status == 401 else ""
+        return _fail(f"{exc}{hint}", EXIT_AUTH)
     bar.close()
     rows = [
         ("accepted", summary.accepted),
@@ -143,9 +161,16 @@ def _push(app: Any, args: argparse.Namespace) -> int:
 
 
 def _status(app: Any, args: argparse.Namespace) -> int:
+    from kiosk.usecases.clock_check import clock_status
+    from kiosk.usecases.privacy import retention_forecast
+
     status = outbox_status(app)
+    forecast = retention_forecast(app.context, app.settings.retention_days)
+    clock = clock_status(app.context)
     if args.json:
-        sys.stdout.write(json.dumps({"kiosk_id": app.settings.kiosk_id, **asdict(status)}) + "\n")
+        data = {"kiosk_id": app.settings.kiosk_id, **asdict(status)}
+        data.update(retention=forecast.as_dict(), clock=clock.as_dict())
+        sys.stdout.write(json.dumps(data) + "\n")
         return EXIT_OK
     out = sys.stdout
     out.write(f"kiosk     {app.settings.kiosk_id} ({app.settings.outpost})\n")
@@ -156,6 +181,73 @@ def _status(app: Any, args: argparse.Namespace) -> int:
         out.write(f"last error    {status.last_error}\n")
     for reason, count in status.dead_reasons.items():
         out.write(f"  dead: {count} × {reason}\n")
+    out.write(clock_lines(clock))
+    out.write(retention_lines(forecast))
+    return EXIT_OK
+
+
+def clock_lines(clock: Any) -> str:
+    """The kiosk's clock and its last measured skew (kiosk.usecases.clock_check.ClockStatus)."""
+    from kiosk.clock import to_wib
+    from kiosk.usecases.clock_check import skew_words, warning_lines
+
+    line = f"clock         {to_wib(clock.now):%Y-%m-%d %H:%M:%S} WIB on this kiosk; "
+    if clock.skew is None:
+        line += "not compared with the server's yet (the next push or health probe does)\n"
+    else:
+        measured = to_wib(datetime.fromisoformat(clock.skew.kiosk_time))
+        line += (
+            f"{skew_words(clock.skew.skew_s)} the server's ({clock.skew.skew_s:+.1f} s, "
+            f"measured {measured:%Y-%m-%d %H:%M} WIB kiosk time)\n"
+        )
+    return line + "".join(f"clock WARNING {text}\n" for text in warning_lines(clock))
+
+
+def _how_many(count: int, what: str) -> str:
+    if what == "backup":
+        return f"{count} backup" + ("" if count == 1 else "s")
+    return f"{count} {what}'s answers" if count == 1 else f"{count} {what}s' answers"
+
+
+def retention_lines(forecast: Any) -> str:
+    """What the purge erases and when (kiosk.usecases.privacy.RetentionForecast), in words."""
+    days, grace = forecast.retention_days, forecast.grace_days
+    kinds = (
+        (forecast.sent, "request"),
+        (forecast.unsent, "unsent request"),
+        (forecast.backups, "backup"),
+    )
+    now = [_how_many(due.due_now, what) for due, what in kinds if due.due_now]
+    later = [
+        f"{_how_many(due.next_count, what)} on {due.next_on.isoformat()}"
+        for due, what in sorted(
+            ((due, what) for due, what in kinds if due.next_on is not None),
+            key=lambda item: item[0].next_on,
+        )
+    ]
+    return (
+        f"retention     answers {days} days after the server has them; unsent or dead-letter "
+        f"ones {days + grace} days ({grace} days' grace, then dead); backups {days} days\n"
+        f"purge now     {', '.join(now) if now else 'nothing'} "
+        "(the kiosk purges every 6 hours; `kiosk-sync purge` does it now)\n"
+        f"purge next    {'; '.join(later) if later else 'nothing yet'} (WIB dates)\n"
+    )
+
+
+def _backup(app: Any, args: argparse.Namespace) -> int:
+    """The database copy and, in a file of its own, the key its answers need."""
+    from kiosk.store.answer_key import save_key_backup
+    from kiosk.store.migrate import backup_copy
+
+    folder = args.to or app.paths.backups
+    copy = backup_copy(app.store.path, folder, "manual")
+    key = save_key_backup(app.keys, args.key_to or folder, app.settings.kiosk_id)
+    sys.stdout.write(
+        f"database copied to {copy}\n"
+        f"answers key {app.keys.describe()} saved as {key}: the answers in every copy can "
+        "be read only with it; "
+        "keep it apart from the database copies (admin guide, 'Backup')\n"
+    )
     return EXIT_OK
 
 
@@ -233,22 +325,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "status":
             return _status(app, args)
         if args.command == "backup":
-            from kiosk.store.migrate import backup_copy
-
-            folder = args.to or app.paths.backups
-            copy = backup_copy(app.store.path, folder, "manual")
-            sys.stdout.write(
-                f"database copied to {copy}\n"
-                f"the answers in it can be read only with {app.paths.answer_key}: "
-                "keep a copy of that key apart from the backups\n"
-            )
-            return EXIT_OK
+            return _backup(app, args)
         if args.command == "purge":
-            from kiosk.usecases.privacy import purge_personal_data
+            from kiosk.usecases.privacy import GRACE_DAYS, purge_expired
 
             days = app.settings.retention_days
-            count = purge_personal_data(app.context, days)
-            sys.stdout.write(f"{count} requests older than {days} days purged\n")
+            report = purge_expired(app.context, days)
+            sys.stdout.write(
+                f"{report.requests} requests older than {days} days purged\n"
+                f"  of them {report.unsent} never sent (older than {days + GRACE_DAYS} days), "
+                "now in the dead letter\n"
+                f"{report.backups} backups older than {days} days deleted\n"
+            )
             return EXIT_OK
         if args.command == "retry-dead":
             count = retry_dead(app)

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,7 +46,10 @@ class SyncAuthError(SyncError):
     """401/403: the token is wrong or the kiosk is disabled. Stop and alert; never retry."""
 
     def __init__(self, status: int, detail: str = "") -> None:
-        super().__init__(f"server refused the kiosk token (HTTP {status}) {detail}".strip())
+        refused = "the kiosk token" if status == 401 else "this kiosk"  # 403: e.g. disabled
+        super().__init__(
+            f"server refused {refused} (HTTP {status})" + (f": {detail}" * bool(detail))
+        )
         self.status = status
 
 
@@ -65,8 +68,19 @@ class SyncTransientError(SyncError):
 class SyncFatalError(SyncError):
     """Not worth retrying as it is: a 4xx other than 408/429, or not a protocol answer."""
 
+    server_reached = True
+    """False when what answered was not the sync server (see :class:`NotTheServer`)."""
 
-class ProtocolViolation(SyncFatalError):
+
+class NotTheServer(SyncFatalError):
+    """Something other than the sync server answered: a captive portal's page or redirect,
+    a proxy, a certificate that does not verify. Sync can go on once the server itself
+    answers again (the worker's health probe tells)."""
+
+    server_reached = False
+
+
+class ProtocolViolation(NotTheServer):
     """The answer is not a well-formed protocol answer (captive portal, proxy page ...)."""
 
 
@@ -84,6 +98,29 @@ class ServerConfig(Protocol):
     ca_bundle: Path | None
     connect_timeout_s: float
     read_timeout_s: float
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """The server's clock as one answer told it, placed on this process's monotonic clock.
+
+    The server wrote ``server_time`` somewhere between the request leaving and the answer
+    arriving; the midpoint of the two (``mono``) is the best guess, wrong by at most half
+    the round trip. Measured on the monotonic clock, the reading stays true when the
+    kiosk's wall clock is set afterwards: the server's time now is ``server_time`` plus the
+    monotonic seconds since.
+    """
+
+    server_time: datetime
+    mono: float
+    round_trip_s: float
+
+    def server_now(self, mono_now: float) -> datetime:
+        return self.server_time + timedelta(seconds=mono_now - self.mono)
+
+    def skew_s(self, kiosk_now: datetime, mono_now: float) -> float:
+        """Server time minus kiosk time, in seconds (positive: the kiosk's clock is behind)."""
+        return (self.server_now(mono_now) - kiosk_now).total_seconds()
 
 
 @dataclass(frozen=True)
@@ -120,6 +157,7 @@ class SyncClient:
         backoff: Backoff | None = None,
         max_tries: int = 4,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         parts = urlsplit(server.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -138,6 +176,13 @@ class SyncClient:
         self.backoff = backoff or Backoff()
         self.max_tries = max_tries
         self.sleep = sleep
+        self.monotonic = monotonic
+        self.last_reading: ClockReading | None = None
+        """The server's clock from the last answer that carried it (health, batch)."""
+        self._sends_skew = True
+        """False once this server refused ``clock_skew_s`` (a server from before it)."""
+        self._exchange = (0.0, 0.0)
+        """When the last answered request left and its answer arrived (monotonic)."""
 
     def close(self) -> None:
         self.session.close()
@@ -145,6 +190,7 @@ class SyncClient:
     # -- one request, classified ------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        sent = self.monotonic()
         try:
             response = self.session.request(
                 method,
@@ -154,7 +200,7 @@ class SyncClient:
                 **kwargs,
             )
         except requests.exceptions.SSLError as exc:
-            raise SyncFatalError(f"TLS verification failed: {exc}") from exc
+            raise NotTheServer(f"TLS verification failed: {exc}") from exc
         except requests.exceptions.Timeout as exc:
             raise SyncTransientError(f"timed out: {type(exc).__name__}") from exc
         except requests.exceptions.RequestException as exc:
@@ -167,9 +213,22 @@ class SyncClient:
         if status in RETRYABLE_STATUS:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise SyncTransientError(f"server answered HTTP {status}", retry_after, status)
-        if status >= 400 or status in (204, 205) or (300 <= status < 400 and status != 304):
+        if 300 <= status < 400 and status != 304:
+            where = response.headers.get("Location", "")[:100]
+            raise NotTheServer(f"redirected (HTTP {status}) to {where!r} — a captive portal?")
+        if status >= 400 or status in (204, 205):
             raise SyncFatalError(f"server answered HTTP {status} {_short_detail(response)}".strip())
+        self._exchange = (sent, self.monotonic())
         return response
+
+    def _read_clock(self, server_time: datetime | None) -> None:
+        """Place the server's time from the answer just read on the monotonic clock."""
+        if server_time is None:
+            return
+        sent, received = self._exchange
+        self.last_reading = ClockReading(
+            server_time=server_time, mono=(sent + received) / 2, round_trip_s=received - sent
+        )
 
     def _with_retries(self, call: Callable[[], Any]) -> Any:
         """Retry transient failures with backoff, up to ``max_tries`` in all, then re-raise."""
@@ -187,30 +246,55 @@ class SyncClient:
 
     def health(self) -> Health:
         response = self._request("GET", "/api/v1/health")
-        return _parse(Health, response)
+        answer = _parse(Health, response)
+        self._read_clock(answer.server_time)
+        return answer
 
-    def send_batch(self, records: Sequence[Record], *, retry: bool = True) -> BatchResponse:
+    def send_batch(
+        self,
+        records: Sequence[Record],
+        *,
+        retry: bool = True,
+        clock_skew_s: float | None = None,
+    ) -> BatchResponse:
         """POST one batch; returns only a protocol answer covering exactly the ids sent.
 
-        The same Idempotency-Key is used for every retry of this batch.
+        The same Idempotency-Key is used for every retry of this batch. ``clock_skew_s`` is
+        the kiosk's last measured skew; the answer's ``server_time`` updates ``last_reading``.
         """
-        body = gzip.compress(
-            BatchRequest.model_construct(records=list(records)).model_dump_json().encode(),
-            compresslevel=5,
-        )
         headers = {
             "Content-Type": "application/json",
             "Content-Encoding": "gzip",
             "Idempotency-Key": str(uuid.uuid4()),
         }
 
+        def body() -> bytes:
+            envelope = BatchRequest.model_construct(
+                records=list(records), clock_skew_s=clock_skew_s
+            )
+            left_out = None if self._sends_skew else {"clock_skew_s"}
+            return gzip.compress(
+                envelope.model_dump_json(exclude=left_out).encode(), compresslevel=5
+            )
+
         def once() -> BatchResponse:
-            response = self._request("POST", "/api/v1/records:batch", data=body, headers=headers)
+            try:
+                response = self._request(
+                    "POST", "/api/v1/records:batch", data=body(), headers=headers
+                )
+            except SyncFatalError as exc:
+                if not (self._sends_skew and _refuses_skew_field(exc)):
+                    raise
+                self._sends_skew = False  # a server from before the field: send without it
+                response = self._request(
+                    "POST", "/api/v1/records:batch", data=body(), headers=headers
+                )
             answer = _parse(BatchResponse, response)
             sent = [record.id for record in records]
             got = [result.id for result in answer.results]
             if len(got) != len(sent) or set(got) != set(sent):
                 raise ProtocolViolation("the answer does not cover exactly the records sent")
+            self._read_clock(answer.server_time)
             return answer
 
         return self._with_retries(once) if retry else once()
@@ -253,6 +337,12 @@ def _parse(model: type, response: requests.Response) -> Any:
         return model.model_validate_json(response.content)
     except ValidationError as exc:
         raise ProtocolViolation(f"malformed {model.__name__}: {exc.error_count()} errors") from exc
+
+
+def _refuses_skew_field(error: SyncFatalError) -> bool:
+    """A server from before ``clock_skew_s`` answers 422 "unknown envelope field" for it."""
+    text = str(error)
+    return "HTTP 422" in text and "clock_skew_s" in text
 
 
 def _short_detail(response: requests.Response) -> str:

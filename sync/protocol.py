@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -21,6 +21,23 @@ MAX_BATCH_RECORDS = 500
 MAX_BODY_BYTES = 5 * 1024 * 1024
 """Largest request body, counted after gzip decompression (a gzip bomb is refused early)."""
 MAX_EXISTS_IDS = 1000
+MAX_CLOCK_SKEW_S = 1e10
+"""A skew beyond about 300 years is not a clock, it is a bug: refused with the batch (422)."""
+
+ClockSkew = Annotated[
+    float | None,
+    Field(
+        strict=True,
+        ge=-MAX_CLOCK_SKEW_S,
+        le=MAX_CLOCK_SKEW_S,
+        allow_inf_nan=False,
+        description=(
+            "the sending kiosk's clock skew in seconds, server time minus kiosk time, as it "
+            "last measured it (null: not measured yet). Sending the field, even null, asks "
+            "for `server_time` in the answer"
+        ),
+    ),
+]
 
 RecordKind = Literal["service_request", "ticket_event", "audit"]
 RecordStatus = Literal["accepted", "duplicate", "rejected"]
@@ -74,6 +91,7 @@ class BatchRequest(BaseModel):
 
     protocol: int = PROTOCOL_VERSION
     records: list[Record] = Field(min_length=1, max_length=MAX_BATCH_RECORDS)
+    clock_skew_s: ClockSkew = None
 
 
 class RecordResult(BaseModel):
@@ -85,12 +103,19 @@ class RecordResult(BaseModel):
 
 
 class BatchResponse(BaseModel):
-    """One result per record sent, in the order sent."""
+    """One result per record sent, in the order sent.
+
+    ``server_time`` is there when the request carried ``clock_skew_s`` (every kiosk since
+    that field does): kiosks from before it refuse any field they do not know.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     protocol: int = PROTOCOL_VERSION
     results: list[RecordResult]
+    server_time: AwareDatetime | None = Field(
+        default=None, description="the server's clock when it answered"
+    )
 
 
 class Health(BaseModel):

@@ -32,12 +32,13 @@ from kiosk.store.models import (
     TicketEvent,
 )
 from kiosk.store.uow import UnitOfWorkFactory
+from kiosk.usecases.clock_check import record_clock_skew
 from sync.backoff import Backoff
 from sync.client import (
     PayloadTooLarge,
-    ProtocolViolation,
     SyncAuthError,
     SyncClient,
+    SyncError,
     SyncFatalError,
     SyncTransientError,
 )
@@ -46,6 +47,8 @@ from sync.protocol import MAX_BATCH_RECORDS, Record, RecordResult, ids_digest
 
 LAST_SUCCESS_KEY = "sync.last_success_at"
 LAST_ERROR_KEY = "sync.last_error"
+CLOCK_READING_FRESH_S = 600.0
+"""A push older readings of the server's clock than this asks ``/health`` again first."""
 _OUTBOX = OutboxEntry.__table__
 
 
@@ -113,6 +116,8 @@ class PushSummary:
     last_error: str | None = None
     fatal: bool = False
     """True when the push stopped on an error retrying will not fix (the circuit breaker's)."""
+    server_reached: bool = True
+    """False when a fatal answer came from something else (captive portal, TLS failure)."""
     elapsed_s: float = 0.0
 
     @property
@@ -258,15 +263,58 @@ def _naive(moment: datetime) -> datetime:
     return as_utc(moment).replace(tzinfo=None)
 
 
-def _send(client: SyncClient, records: list[Record]) -> list[RecordResult]:
+def _send(
+    client: SyncClient, records: list[Record], clock_skew_s: float | None
+) -> list[RecordResult]:
     """Send, halving on 413 down to single records; a single record too large is rejected."""
     try:
-        return client.send_batch(records).results
+        return client.send_batch(records, clock_skew_s=clock_skew_s).results
     except PayloadTooLarge:
         if len(records) == 1:
             return [RecordResult(id=records[0].id, status="rejected", reason="too_large")]
         middle = len(records) // 2
-        return _send(client, records[:middle]) + _send(client, records[middle:])
+        return _send(client, records[:middle], clock_skew_s) + _send(
+            client, records[middle:], clock_skew_s
+        )
+
+
+# -- the kiosk's clock against the server's ----------------------------------------------
+
+
+def clock_skew(parts: SyncParts, client: SyncClient) -> float | None:
+    """Server time minus the kiosk's time now, from the client's last reading; None if none."""
+    reading = client.last_reading
+    if reading is None:
+        return None
+    return round(reading.skew_s(as_utc(parts.clock()), client.monotonic()), 3)
+
+
+def _fresh_clock_skew(parts: SyncParts, client: SyncClient) -> float | None:
+    """The skew to send with a batch: asks ``/health`` when the last reading is old or
+    missing (a new process, a long pause). A server that does not answer is the push's
+    problem, not this one's: the batch goes without a skew."""
+    reading = client.last_reading
+    if reading is None or client.monotonic() - reading.mono > CLOCK_READING_FRESH_S:
+        try:
+            client.health()
+        except SyncError:
+            return None
+    return clock_skew(parts, client)
+
+
+def remember_clock_skew(parts: SyncParts, client: SyncClient) -> float | None:
+    """Store the skew from the client's last reading in ``kiosk_state`` (clock_check)."""
+    reading = client.last_reading
+    if reading is None:
+        return None
+    kiosk_now, mono_now = as_utc(parts.clock()), client.monotonic()
+    return record_clock_skew(
+        parts.uow,
+        reading.skew_s(kiosk_now, mono_now),
+        kiosk_time=kiosk_now,
+        server_time=reading.server_now(mono_now),
+        round_trip_s=reading.round_trip_s,
+    ).skew_s
 
 
 def _apply(
@@ -393,6 +441,7 @@ def push_pending(
         now = parts.clock()
         total = _count(parts, _due(now, include_not_due))
         done = 0
+        skew = _fresh_clock_skew(parts, client)
         try:
             for records, broken in _pages(parts, now, include_not_due, size):
                 if broken:
@@ -403,23 +452,20 @@ def push_pending(
                     done += len(broken)
                 if records:
                     try:
-                        results = _send(client, records)
+                        results = _send(client, records, skew)
                     except SyncTransientError as exc:
                         summary.failed_batches += 1
                         summary.last_error = str(exc)
                         if exc.status is not None:  # the server is up but refuses this batch
                             _defer(parts, [r.id for r in records], exc, parts.clock())
                         break
-                    except ProtocolViolation as exc:
+                    except SyncFatalError as exc:  # ProtocolViolation included
                         summary.failed_batches += 1
                         summary.last_error = str(exc)
                         summary.fatal = True
+                        summary.server_reached = exc.server_reached
                         break
-                    except SyncFatalError as exc:
-                        summary.failed_batches += 1
-                        summary.last_error = str(exc)
-                        summary.fatal = True
-                        break
+                    skew = clock_skew(parts, client)  # the answer carried the server's time
                     accepted, duplicate, rejected = _apply(parts, results, parts.clock())
                     summary.accepted += accepted
                     summary.duplicate += duplicate
@@ -429,7 +475,9 @@ def push_pending(
                     progress(PushProgress(done, total, time.monotonic() - started))
         except SyncAuthError as exc:
             _set_state(parts, LAST_ERROR_KEY, str(exc))
+            remember_clock_skew(parts, client)
             raise
+        remember_clock_skew(parts, client)
         summary.remaining = _count(parts, OutboxEntry.state == "pending")
         summary.elapsed_s = time.monotonic() - started
         if summary.failed_batches == 0:
@@ -441,12 +489,23 @@ def push_pending(
 
 
 def retry_dead(app_or_parts: Any) -> int:
-    """Put every dead-letter entry back in the queue; returns how many."""
+    """Put the dead-letter entries back in the queue; returns how many.
+
+    A request whose answers were purged stays dead: sent again it would reach the server
+    empty.
+    """
     parts = as_parts(app_or_parts)
+    purged = select(ServiceRequest.id).where(ServiceRequest.answers.is_(None))
     with parts.uow() as uow:
         result = uow.session.execute(
             update(_OUTBOX)
-            .where(_OUTBOX.c.state == "dead")
+            .where(
+                _OUTBOX.c.state == "dead",
+                ~(
+                    (_OUTBOX.c.kind == "service_request")
+                    & _OUTBOX.c.record_id.in_(purged.scalar_subquery())
+                ),
+            )
             .values(state="pending", attempts=0, next_attempt_at=None)
         )
         uow.commit()

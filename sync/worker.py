@@ -3,7 +3,16 @@
 It pushes soon after ``notify_submitted()``, on a timer, and when a periodic health probe
 sees the server come back. ``kiosk/ui`` wraps ``on_state`` in a Qt signal; ``kiosk-sync``
 and the tests use it as it is. After ``breaker_threshold`` consecutive fatal failures (or
-one auth failure) the circuit opens: it stops pushing and says why until ``sync_now()``.
+one auth failure) the circuit opens: it stops pushing and says why.
+
+An open circuit closes on ``sync_now()``, or by itself when the health probe finds the
+server again after the last push or probe did not reach it (something else answered in its
+place: a captive portal's page or redirect, a certificate that did not verify; or no
+network). It closes half-open: one more fatal failure opens it again. A refused token is
+never retried by itself: only an admin can fix it, and ``sync_now()`` says they did.
+
+Each health probe also measures the kiosk's clock against the server's and stores it
+(``sync.pusher.remember_clock_skew``); ``SyncState.clock_skew_s`` carries the last one.
 """
 
 from __future__ import annotations
@@ -17,7 +26,14 @@ from typing import Any
 
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
-from sync.pusher import SyncParts, as_parts, outbox_status, push_pending
+from sync.pusher import (
+    SyncParts,
+    as_parts,
+    clock_skew,
+    outbox_status,
+    push_pending,
+    remember_clock_skew,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +49,8 @@ class SyncState:
     circuit_open: bool = False
     online: bool | None = None
     """What the last push or health probe saw; None before the first one."""
+    clock_skew_s: float | None = None
+    """Server time minus the kiosk's, as the last push or probe measured it (clock_check)."""
 
 
 class SyncWorker(threading.Thread):
@@ -63,6 +81,7 @@ class SyncWorker(threading.Thread):
         self._push_at: float | None = clock()  # push once at start
         self._forced = False
         self._fatal_streak = 0
+        self._token_refused = False
         self._next_probe = clock() + probe_interval_s
         self._state = SyncState()
         if client.sleep is time.sleep:  # retries wait on the stop event, so stop() is prompt
@@ -126,6 +145,7 @@ class SyncWorker(threading.Thread):
             if due and (forced or not self._state.circuit_open):
                 if forced:
                     self._fatal_streak = 0
+                    self._token_refused = False
                     self._update(circuit_open=False)
                 self._push_once()
             self._wake.wait(self._sleep_for(next_timer))
@@ -141,16 +161,31 @@ class SyncWorker(threading.Thread):
         return max(0.01, min(moments) - now)
 
     def _probe_came_back(self) -> bool:
-        """Probe the server; True when it answers after the last attempt found it down."""
+        """Probe the server; True when it answers after the last attempt found it down.
+
+        Coming back also closes an open circuit (half-open: the next fatal failure opens it
+        again), unless a refused token opened it.
+        """
         was_online = self._state.online
         try:
             self.client.health()
         except SyncError:
             self._update(online=False)
             return False
-        self._update(online=True)
+        try:
+            skew = remember_clock_skew(self.parts, self.client)
+        except Exception:  # noqa: BLE001 - a busy store must not stop the probe
+            log.exception("cannot store the clock skew")
+            skew = clock_skew(self.parts, self.client)
+        came_back = was_online is False
+        if came_back and self._state.circuit_open and not self._token_refused:
+            log.info("the sync server answers again: sync resumes")
+            self._fatal_streak = self.breaker_threshold - 1
+            self._update(online=True, circuit_open=False, clock_skew_s=skew)
+            return True
+        self._update(online=True, clock_skew_s=skew)
         pending = self._state.pending > 0
-        return pending and was_online is False and not self._state.circuit_open
+        return pending and came_back and not self._state.circuit_open
 
     def _push_once(self) -> None:
         self._update(running=True)
@@ -163,12 +198,13 @@ class SyncWorker(threading.Thread):
         except SyncAuthError as exc:
             error, online = str(exc), True
             self._fatal_streak = self.breaker_threshold
+            self._token_refused = True
         except Exception as exc:  # noqa: BLE001 - the worker must survive anything
             log.exception("sync push failed")
             error = f"{type(exc).__name__}: {exc}"
             self._fatal_streak += 1
         else:
-            online = summary.failed_batches == 0 or summary.fatal
+            online = summary.failed_batches == 0 or (summary.fatal and summary.server_reached)
             if summary.fatal:
                 self._fatal_streak += 1
             elif summary.failed_batches == 0:
@@ -189,6 +225,7 @@ class SyncWorker(threading.Thread):
                 "sent": status.sent,
                 "dead": status.dead,
                 "last_success_at": status.last_success_at,
+                "clock_skew_s": clock_skew(self.parts, self.client),
                 **changes,
             }
         except Exception:  # noqa: BLE001 - a busy store must not kill the worker

@@ -40,13 +40,45 @@ class FakeCatalogue:
 
 
 class SteppingClock:
-    """A clock the test moves by hand; starts at 08:00 WIB on a fixed day."""
+    """A wall clock the test moves by hand; starts at 08:00 WIB on a fixed day.
+
+    ``advance`` is time passing: it moves the wall clock and ``monotonic`` together, as on a
+    running PC. ``set_to`` is someone (or NTP) setting the clock: the wall clock moves and
+    the monotonic clock does not, as ``time.monotonic()`` behaves (Python docs: "not
+    affected by system clock updates").
+    """
 
     def __init__(self, start: datetime | None = None) -> None:
         self.now = start or datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
+        self.monotonic = SteppingMonotonic()
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+        self.monotonic.advance(**delta)
+
+    def set_to(self, moment: datetime) -> None:
+        self.now = moment
+
+
+class SteppingMonotonic:
+    """A monotonic clock the test moves by hand; ``restart()`` is a new run of the program
+    (a reboot: the count starts again from near zero, under a new run id)."""
+
+    def __init__(self) -> None:
+        self.runs = 1
+        self.run_id = "run-1"
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta).total_seconds()
+
+    def restart(self) -> None:
+        self.runs += 1
+        self.run_id = f"run-{self.runs}"
+        self.now = 12.0

@@ -175,6 +175,7 @@ class EmulatedPrinterServer:
                 return self
             except (OSError, RuntimeError):
                 time.sleep(0.1)
+        self.stop()  # never leave a half-started daemon behind
         raise RuntimeError("emupos did not answer within 30 s")
 
     def stop(self) -> None:

@@ -10,7 +10,6 @@ the AES-GCM: it costs the bundle half a megabyte, where a general crypto toolkit
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from pathlib import Path
 
@@ -36,25 +35,17 @@ class AnswerCipher:
 
     @classmethod
     def from_key_file(cls, path: Path) -> AnswerCipher:
-        """Read the key, making a new owner-only one the first time."""
-        path = Path(path)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(secrets.token_bytes(32))
-                handle.flush()
-                os.fsync(handle.fileno())
-        try:
-            key = path.read_bytes()
-        except OSError as exc:
-            raise AnswerKeyError(f"the answers key {path} cannot be read: {exc.strerror}") from exc
-        if len(key) != 32:
-            raise AnswerKeyError(
-                f"the answers key {path} is damaged ({len(key)} bytes, not 32): put back the "
-                "copy kept apart from the backups (admin guide, 'Backup')"
-            )
-        return cls(key)
+        """Read a key file, making a new owner-only one if there is none: for tools and tests.
+
+        The kiosk opens its key through :func:`kiosk.store.answer_key.open_answer_cipher`,
+        which never makes a key while stored answers need the old one.
+        """
+        from kiosk.store.answer_key import KeyFile, new_key
+
+        keys = KeyFile(Path(path))
+        if not keys.exists():
+            keys.create(new_key())
+        return cls(keys.read())
 
     def _gcm(self, nonce: bytes, record_id: str):
         cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)

@@ -74,6 +74,9 @@ def open_engine(
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        # an error's message (and so a log line) names the statement, not its values:
+        # they can be a resident's answers or an operator's name
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

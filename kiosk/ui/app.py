@@ -11,12 +11,13 @@ import gc
 import importlib.util
 import logging
 import os
+import signal
 import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui import i18n
@@ -47,6 +48,9 @@ IDLE_EXIT_ENV = "KIOSK_EXIT_AFTER_IDLE_S"
 
 
 class MainWindow(QWidget):
+    #: The app itself is quitting (the admin panel's close, SIGTERM): ``run_gui`` quits Qt.
+    quit_requested = Signal()
+
     def __init__(
         self,
         app: KioskApp,
@@ -55,6 +59,7 @@ class MainWindow(QWidget):
         idle_timeout_s: float | None = None,
         idle_countdown_s: int = MIN_COUNTDOWN_S,
         refresh_queue: bool = True,
+        kiosk_mode: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
@@ -69,6 +74,10 @@ class MainWindow(QWidget):
         self._service_code: str | None = None
         self._busy = False
         self._closed = False
+        #: Fullscreen for the public: a close request (Alt+F4, a window manager's close) is
+        #: refused unless the app itself is quitting.
+        self.kiosk_mode = kiosk_mode
+        self._quitting = False
         self._print_job = 0
         #: The language every new resident starts in.
         self.home_language = app.settings.language
@@ -106,9 +115,10 @@ class MainWindow(QWidget):
         self._wire()
 
         self.overlay = Overlay(self)
+        self.idle_timeout_s = idle_timeout_s or app.settings.idle_timeout_s
         self.idle = IdleWatcher(
             self,
-            idle_timeout_s or app.settings.idle_timeout_s,
+            self.idle_timeout_s,
             countdown_s=idle_countdown_s,
             should_warn=self._current_holds_data,
             should_reset=self._current_is_resident_page,
@@ -381,7 +391,9 @@ class MainWindow(QWidget):
 
     # -- resets, recovery, staff ---------------------------------------------------------
     def reset_to_home(self) -> None:
-        """Back to Home with nothing of the last resident left in a widget or in memory."""
+        """Back to Home with nothing of the last resident left in a widget or in memory, and
+        the staff area (if open) locked and gone."""
+        self._drop_staff_area()
         self._drop_form()
         self._service_code = None
         self.service.reset()
@@ -415,23 +427,41 @@ class MainWindow(QWidget):
         staff_area_class = getattr(console, "StaffArea", None)
         if staff_area_class is None:
             return
-        area = staff_area_class(self.app, self.sync_bridge, self.stack)
+        # The PIN page goes back to Home after the residents' idle time: whoever opened it
+        # may be a resident who found the corner and walked away.
+        area = staff_area_class(
+            self.app, self.sync_bridge, self.stack, pin_idle_s=self.idle_timeout_s
+        )
         self.staff_area = area
         self.stack.addWidget(area)
         area.closed.connect(self._close_staff_area)
+        area.quit_requested.connect(self.quit_app)
         self.show_screen(area)
 
     def _close_staff_area(self) -> None:
-        area, self.staff_area = self.staff_area, None
-        if area is not None:
-            if hasattr(area, "shutdown"):
-                area.shutdown()
-            self.stack.removeWidget(area)
-            area.deleteLater()
         self.reset_to_home()
         self.refresh_queue()
 
+    def _drop_staff_area(self) -> None:
+        area, self.staff_area = self.staff_area, None
+        if area is not None:
+            area.shutdown()
+            self.stack.removeWidget(area)
+            area.deleteLater()
+
+    def quit_app(self) -> None:
+        """The app itself quits: from now on the window accepts being closed."""
+        self._quitting = True
+        self.quit_requested.emit()
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self.kiosk_mode and not self._quitting:
+            # Alt+F4 under a window manager, its close button, or any client asking: a
+            # resident must not be able to leave the kiosk. Qt's own quit asks too, so it
+            # is refused the same way until quit_app() has been called.
+            log.info("a request to close the kiosk window was refused (kiosk mode)")
+            event.ignore()
+            return
         self._closed = True
         self.idle.stop()
         self._clock.stop()
@@ -526,15 +556,35 @@ def install_excepthook(window: MainWindow) -> None:
 class _FirstPaint(QObject):
     """For the start-up benchmark: print the time of Home's first paint, then quit."""
 
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            size = self.parent().size() if self.parent() is not None else None
-            shown = f" window={size.width()}x{size.height()}" if size is not None else ""
-            sys.stdout.write(f"first-paint {time.time():.6f}{shown}\n")
+            size = self._window.size()
+            sys.stdout.write(
+                f"first-paint {time.time():.6f} window={size.width()}x{size.height()}\n"
+            )
             sys.stdout.flush()
-            QTimer.singleShot(0, QApplication.quit)
+            QTimer.singleShot(0, self._window.quit_app)
         return False
+
+
+def quit_on_signals(window: MainWindow) -> None:
+    """SIGTERM (``systemctl stop``, a shutdown) and SIGINT quit the app cleanly.
+
+    Python runs the handler when the GUI thread next runs Python code: the window's
+    one-second clock makes that within a second.
+    """
+
+    def handler(signum: int, _frame: Any) -> None:
+        log.info("signal %s: quitting", signal.Signals(signum).name)
+        window.quit_app()
+
+    for name in ("SIGTERM", "SIGINT"):
+        signal.signal(getattr(signal, name), handler)
 
 
 def show_fullscreen(window: QWidget) -> None:
@@ -558,7 +608,10 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
     qapp = ensure_qapp()
     i18n.set_language(app.settings.language)
     bridge = make_sync_bridge(app)
-    window = MainWindow(app, sync_bridge=bridge)
+    kiosk_mode = not (windowed or demo)
+    window = MainWindow(app, sync_bridge=bridge, kiosk_mode=kiosk_mode)
+    window.quit_requested.connect(qapp.quit)
+    quit_on_signals(window)
     install_excepthook(window)
     from kiosk.ui.retention import RetentionKeeper
 
@@ -567,13 +620,14 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
         probe = _FirstPaint(window)
         window.home.installEventFilter(probe)
     if os.environ.get(IDLE_EXIT_ENV):  # the memory benchmark: idle at Home, then quit
-        QTimer.singleShot(int(float(os.environ[IDLE_EXIT_ENV]) * 1000), qapp.quit)
+        QTimer.singleShot(int(float(os.environ[IDLE_EXIT_ENV]) * 1000), window.quit_app)
     if windowed or demo:
         window.resize(1366, 768)
         window.show()
     else:
         show_fullscreen(window)
     code = qapp.exec()
+    window.quit_app()  # the loop has ended, whatever ended it: the window may close now
     window.close()
     if bridge is not None and hasattr(bridge, "stop"):
         bridge.stop()

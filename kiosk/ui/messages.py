@@ -7,8 +7,9 @@ and what to do next. Details go to the log for the admin.
 from __future__ import annotations
 
 import logging
+import math
 
-from kiosk.clock import to_wib
+from kiosk.clock import to_wib, utc_now
 from kiosk.ui.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def for_staff(error: BaseException) -> str:
     from kiosk.usecases import (
         ConsoleLocked,
         InvalidTransition,
+        PinInUse,
         PinRejected,
         TicketNotFound,
         UnknownService,
@@ -67,7 +69,11 @@ def for_staff(error: BaseException) -> str:
     from printing.errors import PrinterUnavailable
 
     if isinstance(error, ConsoleLocked):
-        return tr("staff.error.locked", time=f"{to_wib(error.until):%H:%M}")
+        left = error.seconds_left
+        if left is None:
+            left = (error.until - utc_now()).total_seconds()
+        minutes = max(1, math.ceil(left / 60))
+        return tr("staff.error.locked", time=f"{to_wib(error.until):%H:%M}", minutes=minutes)
     if isinstance(error, PinRejected):
         return tr("staff.error.pin_rejected", left=error.attempts_left)
     if isinstance(error, InvalidTransition):
@@ -82,6 +88,8 @@ def for_staff(error: BaseException) -> str:
         return tr("staff.error.unknown_service")
     if isinstance(error, WeakPin):
         return tr("staff.error.weak_pin")
+    if isinstance(error, PinInUse):
+        return tr("staff.error.pin_in_use")
     if isinstance(error, PrinterUnavailable):
         return tr(f"staff.printer.{error.reason_code}")
     if isinstance(error, OSError):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.clock import Clock, utc_now
+from kiosk.clock import Clock, MonotonicClock, RunClock, utc_now
 from kiosk.store.answer_cipher import AnswerCipher
 from kiosk.store.uow import UnitOfWorkFactory
 
@@ -29,3 +30,7 @@ class KioskContext:
     device_mark: int = 0
     cipher: AnswerCipher | None = None
     clock: Clock = field(default=utc_now)
+    monotonic: MonotonicClock = field(default_factory=RunClock)
+    """Measures waits the wall clock must not stretch or shorten (the PIN lockout)."""
+    backup_dir: Path | None = None
+    """Where the kiosk keeps its database copies (``<data>/backups``): purged past retention."""

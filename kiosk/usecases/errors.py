@@ -42,12 +42,38 @@ class PinRejected(UseCaseError):
 
 
 class ConsoleLocked(UseCaseError):
+    """Too many wrong PINs. ``seconds_left`` is what counts; ``until`` is it on the wall clock
+    as it reads now, for showing."""
+
     code = "console_locked"
 
-    def __init__(self, until: datetime) -> None:
+    def __init__(self, until: datetime, seconds_left: float | None = None) -> None:
         super().__init__(f"locked until {until.isoformat()}")
         self.until = until
+        self.seconds_left = seconds_left
 
 
 class WeakPin(UseCaseError):
     code = "weak_pin"
+
+
+class OperatorNotFound(UseCaseError):
+    code = "operator_not_found"
+
+
+class OperatorExists(UseCaseError):
+    """An account of that name exists already: names pick accounts in ``kiosk-admin``."""
+
+    code = "operator_exists"
+
+
+class PinInUse(UseCaseError):
+    """Another active account has this PIN: the console could not tell the two apart."""
+
+    code = "pin_in_use"
+
+
+class LastAdmin(UseCaseError):
+    """Disabling this account would leave the kiosk with no active admin."""
+
+    code = "last_admin"

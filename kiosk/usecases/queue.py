@@ -9,12 +9,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.clock import as_utc, wib_day
+from kiosk.clock import as_utc
 from kiosk.store.models import QueueTicket
 from kiosk.usecases.context import KioskContext
 from kiosk.usecases.errors import InvalidTransition, TicketNotFound
+from kiosk.usecases.queue_day import current_queue_day
 from kiosk.usecases.recording import add_audit, add_ticket_event
-from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait
+from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait, span_minutes
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,8 @@ def call_next(
     """
     now = ctx.clock()
     with ctx.uow() as uow:
-        query = select(QueueTicket).where(
-            QueueTicket.day == wib_day(now), QueueTicket.status == "waiting"
-        )
+        day = current_queue_day(uow.session, now, ctx.monotonic)
+        query = select(QueueTicket).where(QueueTicket.day == day, QueueTicket.status == "waiting")
         if counter is not None:
             query = query.where(QueueTicket.counter == counter)
         if service_code is not None:
@@ -214,8 +214,8 @@ def people_ahead(ctx: KioskContext, ticket_id: str) -> tuple[int, int]:
 
 def today_queue(ctx: KioskContext) -> TodayQueue:
     """Everyone waiting and being served today, per service, with the wait for a newcomer."""
-    day = wib_day(ctx.clock())
     with ctx.uow(read_only=True) as uow:
+        day = current_queue_day(uow.session, ctx.clock(), ctx.monotonic)
         tickets = uow.session.scalars(
             select(QueueTicket)
             .where(QueueTicket.day == day)
@@ -281,8 +281,8 @@ def _mean(values: list[float]) -> float | None:
 
 def day_summary(ctx: KioskContext, day: date | None = None) -> DaySummary:
     """Counts per service and the wait (issued→called) and service (called→done) times."""
-    day = day or wib_day(ctx.clock())
     with ctx.uow(read_only=True) as uow:
+        day = day or current_queue_day(uow.session, ctx.clock(), ctx.monotonic)
         tickets = uow.session.scalars(select(QueueTicket).where(QueueTicket.day == day)).all()
         by_service: dict[str, list[QueueTicket]] = {}
         for t in tickets:
@@ -291,14 +291,17 @@ def day_summary(ctx: KioskContext, day: date | None = None) -> DaySummary:
         for code in sorted(by_service):
             group = by_service[code]
             waits = [
-                (as_utc(t.called_at) - as_utc(t.issued_at)).total_seconds() / 60
+                m
                 for t in group
-                if t.called_at
+                if t.called_at and (m := span_minutes(t.issued_at, t.called_at)) is not None
             ]
             services = [
-                (as_utc(t.served_at) - as_utc(t.called_at)).total_seconds() / 60
+                m
                 for t in group
-                if t.status == "served" and t.called_at and t.served_at
+                if t.status == "served"
+                and t.called_at
+                and t.served_at
+                and (m := span_minutes(t.called_at, t.served_at)) is not None
             ]
             rows.append(
                 ServiceSummary(

@@ -15,6 +15,7 @@ from kiosk.store.models import QueueTicket, ServiceRequest
 from kiosk.usecases.context import KioskContext
 from kiosk.usecases.errors import NoticeNotAccepted, UnknownService
 from kiosk.usecases.numbering import format_number, next_sequence
+from kiosk.usecases.queue_day import advance_queue_day
 from kiosk.usecases.recording import add_ticket_event, enqueue, new_id
 from kiosk.usecases.waiting import people_ahead_and_wait
 
@@ -71,7 +72,7 @@ class _NewTicket:
 
 
 def _issue(session: Session, ctx: KioskContext, service, now: datetime) -> _NewTicket:  # noqa: ANN001
-    day = wib_day(now)
+    day = advance_queue_day(session, now, ctx.monotonic)
     sequence = next_sequence(session, day, service.queue_letter)
     ticket = _NewTicket(
         id=new_id(),

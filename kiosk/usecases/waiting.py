@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -41,12 +41,26 @@ _WAITING_BEFORE = (
 )
 
 
+MAX_SPAN_MINUTES = 12 * 60
+"""No wait or service at an outpost lasts longer than its opening day."""
+
+
+def span_minutes(start: datetime, end: datetime) -> float | None:
+    """Minutes from ``start`` to ``end`` (wall-clock times), or None when the clock was set in
+    between: a negative span, or one longer than a day at the outpost, measures the
+    correction, not the resident's wait, and would skew every estimate after it."""
+    minutes = (as_utc(end) - as_utc(start)).total_seconds() / 60
+    return minutes if 0 <= minutes <= MAX_SPAN_MINUTES else None
+
+
 def mean_service_minutes(session: Session, day: date, service_code: str, fallback: int) -> float:
     """Mean of the last ten real service times today; the catalogue's estimate until then."""
     rows = session.execute(_RECENT_SERVICE_TIMES, {"day": day, "service_code": service_code}).all()
     if not rows:
         return float(fallback)
-    minutes = [(as_utc(s) - as_utc(c)).total_seconds() / 60 for c, s in rows]
+    minutes = [m for c, s in rows if (m := span_minutes(c, s)) is not None]
+    if not minutes:
+        return float(fallback)
     return max(sum(minutes) / len(minutes), 0.5)
 
 

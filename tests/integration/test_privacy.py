@@ -22,7 +22,9 @@ def clock():
 @pytest.fixture
 def app(tmp_path, clock):
     app = build_app(
-        KioskSettings(kiosk_id="rgj-1", outpost="rogojampi", data_dir=tmp_path), clock=clock
+        KioskSettings(kiosk_id="rgj-1", outpost="rogojampi", data_dir=tmp_path),
+        clock=clock,
+        monotonic=clock.monotonic,
     )
     yield app
     app.close()

@@ -27,6 +27,18 @@ SUBMITTED_AT = datetime(2026, 11, 27, 17, 30, 0, 123456, tzinfo=UTC)
 """00:30 WIB on 28 November: the UTC date and the service day differ."""
 
 
+class KioskClock:
+    """Reads SUBMITTED_AT while the resident submits; the push happens later, with the
+    kiosk's clock right (a clock still at SUBMITTED_AT would be days behind the server's,
+    and the server would file the records by the corrected time: test_server_record_time)."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = SUBMITTED_AT
+
+    def __call__(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+
 @pytest.fixture
 def kiosk(server: ServerProcess, tmp_path: Path) -> Iterator[KioskApp]:
     settings = parse_config(
@@ -37,7 +49,7 @@ def kiosk(server: ServerProcess, tmp_path: Path) -> Iterator[KioskApp]:
             "server": {"url": server.url, "token": server.add_kiosk("k-rogojampi-1")},
         }
     )
-    app = build_app(settings, clock=lambda: SUBMITTED_AT)
+    app = build_app(settings, clock=KioskClock())
     yield app
     app.close()
 
@@ -50,6 +62,9 @@ def stored_rows(server: ServerProcess) -> dict[str, sqlite3.Row]:
 
 
 def push(app: KioskApp) -> None:
+    clock = app.context.clock
+    assert isinstance(clock, KioskClock)
+    clock.now = None  # it is later now
     client = SyncClient(app.settings.server, backoff=Backoff(base_s=0.01, ceiling_s=0.05))
     summary = push_pending(app, client)
     assert (summary.accepted, summary.rejected, summary.remaining) == (2, 0, 0)

@@ -239,6 +239,7 @@ def test_admin_panel_only_for_admins(qtbot, staff, kiosk):
     qtbot.mouseClick(admin.test_page_button, LEFT)
     qtbot.waitUntil(lambda: any("halaman-uji" in p.name for p in printouts(kiosk)), timeout=8000)
     qtbot.waitUntil(lambda: "Halaman uji dicetak" in admin.status.text(), timeout=5000)
+    assert "Printer siap." in admin.status.text()
 
 
 def test_keluar_locks_and_emits_closed(qtbot, staff):

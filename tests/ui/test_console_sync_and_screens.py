@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import wave
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QThread
@@ -95,6 +96,47 @@ def test_admin_panel_shows_sync_state_and_retries_the_rejected(qtbot, kiosk):  #
     assert retried == [True]
     assert "2 data dikembalikan" in admin.status.text()
     assert worker.sync_requests == 1  # a retry pushes at once
+    area.shutdown()
+    wait_for_tasks()
+
+
+def test_admin_panel_shows_the_kiosk_clock_against_the_servers(qtbot, kiosk):  # noqa: F811
+    from kiosk.usecases.clock_check import record_clock_skew
+    from kiosk.usecases.operators import Operator
+
+    set_language("id")
+    now = datetime.now(UTC)
+    record_clock_skew(
+        kiosk.context.uow,
+        3725.0,
+        kiosk_time=now,
+        server_time=now + timedelta(seconds=3725),
+        round_trip_s=0.02,
+    )
+    worker = FakeWorker()
+    area = StaffArea(kiosk, SyncBridge(worker), callout=CallOutView())
+    qtbot.addWidget(area)
+    qtbot.addWidget(area.callout)
+    area.show()
+    area._unlocked(Operator("a1", "Siti", "admin"))
+    area.open_admin()
+    admin = area.admin
+
+    qtbot.waitUntil(lambda: "lebih lambat" in admin.clock_value.text(), timeout=3000)
+    assert admin.clock_name.text() == "Jam kios"
+    assert admin.clock_value.text().startswith("1 jam 2 menit lebih lambat daripada jam server")
+    assert not admin.clock_note.isHidden()
+    assert admin.clock_note.text().startswith("Jam kios berselisih dua menit atau lebih")
+    set_language("en")
+    admin.retranslate()
+    assert admin.clock_value.text().startswith("1 h 2 min behind the server's clock")
+
+    # NTP put it right; the worker's next probe measured it
+    record_clock_skew(kiosk.context.uow, -0.4, kiosk_time=now, server_time=now, round_trip_s=0.02)
+    worker.publish(SyncState(clock_skew_s=-0.4))
+    qtbot.waitUntil(lambda: "0 s ahead of" in admin.clock_value.text(), timeout=3000)
+    assert admin.clock_note.isHidden()
+    set_language("id")
     area.shutdown()
     wait_for_tasks()
 

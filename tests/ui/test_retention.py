@@ -18,6 +18,7 @@ def test_old_synced_answers_are_purged_without_an_admin(qtbot, tmp_path):
     app = build_app(
         KioskSettings(kiosk_id="k1", outpost="rogojampi", data_dir=tmp_path, retention_days=30),
         clock=clock,
+        monotonic=clock.monotonic,
     )
     issued = submit_request(app.context, "KTP_BARU", KTP_BARU, language="id", notice_version="1")
     with app.store.uow() as uow:

@@ -24,5 +24,10 @@ def store(tmp_path: Path):
 @pytest.fixture
 def ctx(store, clock) -> KioskContext:
     return KioskContext(
-        uow=store.uow, catalogue=FakeCatalogue(), kiosk_id="k1", outpost="rogojampi", clock=clock
+        uow=store.uow,
+        catalogue=FakeCatalogue(),
+        kiosk_id="k1",
+        outpost="rogojampi",
+        clock=clock,
+        monotonic=clock.monotonic,
     )

@@ -17,6 +17,15 @@ def test_identity_numbers_and_phones_are_masked():
     assert "3510**********01" in masked and "A-017" in masked
 
 
+def test_identity_numbers_typed_in_groups_are_masked_too():
+    text = "nik 3510 0912 0385 0001, kk 3510.1301.0120.0002, 3510-0912-0385-0001 at 2026-11-27"
+    masked = mask_identifiers(text)
+    for secret in ("0912 0385", "1301.0120", "0912-0385"):
+        assert secret not in masked
+    assert masked.count("3510**********01") == 2 and "3510**********02" in masked
+    assert "2026-11-27" in masked  # a date is not an identity number
+
+
 def test_log_file_is_owner_only_and_masked(tmp_path):
     path = configure_logging(tmp_path / "logs")
     try:

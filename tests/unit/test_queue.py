@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -54,6 +53,7 @@ def test_device_mark_leads_the_number(store, clock):
         outpost="genteng",
         device_mark=2,
         clock=clock,
+        monotonic=clock.monotonic,
     )
     assert issue_ticket(ctx, "KK").number == "2B-001"
     assert format_number("B", 17, 0) == "B-017"
@@ -107,6 +107,7 @@ def test_numbers_continue_after_restart(tmp_path, clock):
             kiosk_id="k1",
             outpost="rogojampi",
             clock=clock,
+            monotonic=clock.monotonic,
         )
         assert issue_ticket(ctx, "KTP").number == expected
         store.engine.dispose()
@@ -181,7 +182,7 @@ def test_day_summary_counts_and_times(ctx, clock):
 
 def test_queue_of_another_day_is_not_today(ctx, clock):
     issue_ticket(ctx, "KTP")
-    clock.now += timedelta(days=1)
+    clock.advance(days=1)
     assert today_queue(ctx).waiting_total == 0
 
 

@@ -103,7 +103,12 @@ def test_corrupt_database_is_reported_and_kept(tmp_path):
 
 def _ctx(store, clock) -> KioskContext:  # noqa: ANN001
     return KioskContext(
-        uow=store.uow, catalogue=FakeCatalogue(), kiosk_id="k1", outpost="rogojampi", clock=clock
+        uow=store.uow,
+        catalogue=FakeCatalogue(),
+        kiosk_id="k1",
+        outpost="rogojampi",
+        clock=clock,
+        monotonic=clock.monotonic,
     )
 
 
@@ -159,6 +164,7 @@ def test_locked_database_gives_a_clear_error(tmp_path, clock):
         kiosk_id="k1",
         outpost="rogojampi",
         clock=clock,
+        monotonic=clock.monotonic,
     )
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

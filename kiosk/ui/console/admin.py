@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,6 +30,7 @@ from kiosk.ui.i18n import tr
 from kiosk.ui.tasks import run_task
 
 SECRET_KEYS = {"token"}
+QUIT_CONFIRM_MS = 6000
 
 
 def config_lines(settings: Any) -> list[str]:
@@ -125,6 +126,7 @@ class ChangePinForm(QWidget):
 class AdminPanel(QWidget):
     back_requested = Signal()
     exit_requested = Signal()
+    quit_requested = Signal()  # "Tutup aplikasi kios", tapped twice, audited
 
     def __init__(self, app, sync_bridge, parent: QWidget | None = None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -134,6 +136,8 @@ class AdminPanel(QWidget):
         self.operator: Any = None
         self.printer_state: Any = None
         self._printer_error: BaseException | None = None
+        self.clock: Any = None  # kiosk.usecases.clock_check.ClockStatus, once read
+        self._clock_skew_seen: float | None = None
         self.busy = False
 
         outer = QVBoxLayout(self)
@@ -158,6 +162,7 @@ class AdminPanel(QWidget):
         left.addWidget(self._build_sync())
         left.addWidget(self._build_printer())
         left.addWidget(self._build_catalogue())
+        left.addWidget(self._build_app())
         left.addStretch(1)
         right.addWidget(self._build_config())
         right.addWidget(self._build_pin())
@@ -193,12 +198,22 @@ class AdminPanel(QWidget):
             self.sync_values[key] = value
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, 1)
+        self.clock_name, self.clock_value = QLabel(), QLabel()
+        self.clock_value.setWordWrap(True)
+        self.clock_value.setObjectName("StaffValue")
+        grid.addWidget(self.clock_name, grid.rowCount(), 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.clock_value, grid.rowCount() - 1, 1)
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
         self.sync_note = QLabel()
         self.sync_note.setObjectName("StaffHint")
         self.sync_note.setWordWrap(True)
         layout.addWidget(self.sync_note)
+        self.clock_note = QLabel()
+        self.clock_note.setObjectName("StaffHint")
+        self.clock_note.setWordWrap(True)
+        self.clock_note.setVisible(False)
+        layout.addWidget(self.clock_note)
         row = QHBoxLayout()
         self.sync_now_button = touch_button(role="primary")
         self.sync_now_button.clicked.connect(self.sync_now)
@@ -228,6 +243,23 @@ class AdminPanel(QWidget):
         self.catalogue_label = QLabel()
         self.catalogue_label.setWordWrap(True)
         layout.addWidget(self.catalogue_label)
+        return frame
+
+    def _build_app(self) -> QFrame:
+        frame, layout = _section()
+        self.app_title = heading()
+        layout.addWidget(self.app_title)
+        self.quit_hint = QLabel()
+        self.quit_hint.setObjectName("StaffHint")
+        self.quit_hint.setWordWrap(True)
+        layout.addWidget(self.quit_hint)
+        self.quit_button = touch_button(role="danger")
+        self.quit_button.clicked.connect(self.quit_app)
+        layout.addWidget(self.quit_button)
+        self._quit_armed = QTimer(self)
+        self._quit_armed.setSingleShot(True)
+        self._quit_armed.setInterval(QUIT_CONFIRM_MS)
+        self._quit_armed.timeout.connect(self._show_quit)
         return frame
 
     def _build_config(self) -> QFrame:
@@ -261,6 +293,8 @@ class AdminPanel(QWidget):
         self.sync_title.setText(tr("staff.admin.sync"))
         for key, label in self.sync_names.items():
             label.setText(tr(f"staff.admin.sync_{key}"))
+        self.clock_name.setText(tr("staff.admin.clock"))
+        self._show_clock()
         self.sync_now_button.setText(tr("staff.admin.sync_now"))
         self.retry_button.setText(tr("staff.admin.retry_dead"))
         self.printer_title.setText(tr("staff.admin.printer"))
@@ -269,6 +303,9 @@ class AdminPanel(QWidget):
         self.catalogue_label.setText(
             tr("staff.admin.catalogue_version", version=self._app.catalogue.version)
         )
+        self.app_title.setText(tr("staff.admin.app"))
+        self.quit_hint.setText(tr("staff.admin.quit_hint"))
+        self._show_quit()
         self.config_title.setText(tr("staff.admin.config"))
         self.pin_title.setText(tr("staff.admin.pin"))
         self.pin_form.retranslate()
@@ -289,10 +326,42 @@ class AdminPanel(QWidget):
         if self.bridge is not None:
             self.bridge.poll()
         self.check_printer()
+        self.check_clock()
 
     def stop(self) -> None:
         self.operator = None
         self.pin_form.clear()
+        self._quit_armed.stop()
+        self.quit_button.setEnabled(True)
+        self._show_quit()
+
+    # --- closing the app ------------------------------------------------------------------
+
+    def quit_app(self) -> None:
+        """First tap arms, a second within a few seconds closes: the kiosk mode refuses every
+        other way, and on an installed kiosk the session starts the app again."""
+        if self.operator is None:
+            return
+        if not self._quit_armed.isActive():
+            self._quit_armed.start()
+            self._show_quit()
+            return
+        self._quit_armed.stop()
+        self.quit_button.setEnabled(False)
+        from kiosk.usecases.operators import record_app_closed
+
+        ctx, operator_id = self._app.context, self.operator.id
+
+        def recorded(_result: object, error: BaseException | None) -> None:
+            if error is not None:  # the audit line is lost, the admin's decision stands
+                self.status.show_error(error)
+            self.quit_requested.emit()
+
+        run_task(lambda: record_app_closed(ctx, operator_id), recorded)
+
+    def _show_quit(self) -> None:
+        armed = self._quit_armed.isActive()
+        self.quit_button.setText(tr("staff.admin.quit_confirm" if armed else "staff.admin.quit"))
 
     # --- sync -----------------------------------------------------------------------------
 
@@ -325,6 +394,10 @@ class AdminPanel(QWidget):
         self.sync_note.setVisible(bool(self.sync_note.text()))
         self.sync_now_button.setEnabled(configured)
         self.retry_button.setEnabled(configured and bool(values["dead"]))
+        skew = getattr(state, "clock_skew_s", None)
+        if self.operator is not None and skew is not None and skew != self._clock_skew_seen:
+            self._clock_skew_seen = skew
+            self.check_clock()  # a new measurement: read the whole picture again
 
     def sync_now(self) -> None:
         if self.bridge is not None and self.bridge.sync_now():
@@ -346,6 +419,44 @@ class AdminPanel(QWidget):
             shown = count if isinstance(count, int) else "–"
             self.status.show_message("staff.admin.retried", count=shown)
         self._show_sync(self.bridge.state)
+
+    # --- the kiosk's clock ------------------------------------------------------------------
+
+    def check_clock(self) -> None:
+        from kiosk.usecases.clock_check import clock_status
+
+        ctx = self._app.context
+
+        def done(status: object, error: BaseException | None) -> None:
+            if error is None:
+                self.clock = status
+                self._show_clock()
+
+        run_task(lambda: clock_status(ctx), done, kind="io")
+
+    def _show_clock(self) -> None:
+        """The last skew measured against the server, and a warning per sign of a wrong
+        clock (kiosk.usecases.clock_check); a wrong clock never stops the kiosk."""
+        status = self.clock
+        if status is None:
+            self.clock_value.setText("–")
+            self.clock_note.setVisible(False)
+            return
+        if status.skew is None:
+            self.clock_value.setText(tr("staff.admin.clock_not_measured"))
+        else:
+            way = "behind" if status.skew.skew_s > 0 else "ahead"
+            self.clock_value.setText(
+                tr(
+                    f"staff.admin.clock_{way}",
+                    difference=_duration(abs(status.skew.skew_s)),
+                    measured=_when(status.skew.kiosk_time),
+                )
+            )
+        build = f"{status.build_date:%d-%m-%Y}"
+        notes = [tr(f"staff.admin.clock_{code}", build=build) for code in status.warnings]
+        self.clock_note.setText("\n".join(notes))
+        self.clock_note.setVisible(bool(notes))
 
     # --- printer --------------------------------------------------------------------------
 
@@ -440,6 +551,21 @@ class AdminPanel(QWidget):
             self.status.show_message("staff.status_line.working", "info")
         for button in (self.test_page_button, self.pin_form.save):
             button.setEnabled(not busy)
+
+
+def _duration(seconds: float) -> str:
+    """``1 jam 5 menit`` / ``1 h 5 min``, in the staff's language."""
+    seconds = round(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return tr("staff.admin.duration_days", days=days, hours=hours)
+    if hours:
+        return tr("staff.admin.duration_hours", hours=hours, minutes=minutes)
+    if minutes:
+        return tr("staff.admin.duration_minutes", minutes=minutes, seconds=secs)
+    return tr("staff.admin.duration_seconds", seconds=secs)
 
 
 def _when(value: object) -> str | None:

@@ -1,36 +1,34 @@
 """The staff area: PIN page → operator console → admin panel, and the call-out view.
 
-The main window shows it when the hidden corner is long-pressed. "Keluar", or a few
-minutes without a touch, locks it again and hands back to the resident screens.
+The main window shows it when the hidden corner is long-pressed. "Keluar", or a while
+without a touch, locks it again and hands back to the resident screens: the PIN page after
+the kiosk's idle time (a resident who found the corner and walked away), the console and
+the admin panel after ``IDLE_LOCK_S``. The same idle timer as the resident screens measures
+both (kiosk.ui.idle), without the warning: nothing a resident typed is lost.
 """
 
 from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.console.admin import AdminPanel
 from kiosk.ui.console.callout import CallOutView, shared_callout
 from kiosk.ui.console.operator import OperatorConsole
 from kiosk.ui.console.pin import PinPage
 from kiosk.ui.i18n import current_language, on_language_changed, set_language
+from kiosk.ui.idle import MIN_COUNTDOWN_S, IdleWatcher
 from kiosk.usecases import Operator
 
 IDLE_LOCK_S = 180
-_TOUCHES = {
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.TouchBegin,
-    QEvent.Type.TouchUpdate,
-    QEvent.Type.KeyPress,
-    QEvent.Type.Wheel,
-}
 
 
 class StaffArea(QWidget):
     closed = Signal()
+    #: The admin closed the app from the admin panel (audited); the main window quits.
+    quit_requested = Signal()
 
     def __init__(
         self,
@@ -38,7 +36,8 @@ class StaffArea(QWidget):
         sync_bridge=None,  # noqa: ANN001 - kiosk.ui.sync_bridge.SyncBridge | None
         parent: QWidget | None = None,
         *,
-        idle_lock_s: int = IDLE_LOCK_S,
+        idle_lock_s: float = IDLE_LOCK_S,
+        pin_idle_s: float | None = None,
         callout: CallOutView | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,11 +65,17 @@ class StaffArea(QWidget):
         self.console.language_toggled.connect(self._toggle_language)
         self.admin.back_requested.connect(self.open_console)
         self.admin.exit_requested.connect(self.leave)
+        self.admin.quit_requested.connect(self.quit_requested)
 
-        self.idle = QTimer(self)
-        self.idle.setSingleShot(True)
-        self.idle.setInterval(idle_lock_s * 1000)
-        self.idle.timeout.connect(self.leave)
+        self._idle_lock_s = idle_lock_s
+        self._pin_idle_s = pin_idle_s if pin_idle_s is not None else app.settings.idle_timeout_s
+        self.idle = IdleWatcher(
+            self,
+            self._pin_idle_s,
+            should_warn=lambda: False,
+            should_reset=lambda: True,
+        )
+        self.idle.reset_requested.connect(self.leave)
 
         me = weakref.ref(self)
 
@@ -82,6 +87,7 @@ class StaffArea(QWidget):
         on_language_changed(relabel)
         if CallOutView.has_second_screen():
             self.callout.present()
+        self.pin_page.show_setup_hint()
 
     # --- pages ----------------------------------------------------------------------------
 
@@ -89,7 +95,7 @@ class StaffArea(QWidget):
         self.operator = operator
         self.console.start(operator)
         self.pages.setCurrentWidget(self.console)
-        self.idle.start()
+        self._time_idle()
 
     def open_console(self) -> None:
         if self.operator is None:
@@ -111,7 +117,12 @@ class StaffArea(QWidget):
         self.admin.stop()
         self.pin_page.reset()
         self.pages.setCurrentWidget(self.pin_page)
-        self.idle.stop()
+        self._time_idle()
+
+    def _time_idle(self) -> None:
+        """The PIN page waits the kiosk's idle time; a signed-in console, ``idle_lock_s``."""
+        seconds = self._idle_lock_s if self.operator is not None else self._pin_idle_s
+        self.idle.set_timeouts(seconds, MIN_COUNTDOWN_S)
 
     def leave(self) -> None:
         """Keluar: lock, and hand the screen back to the residents."""
@@ -124,6 +135,7 @@ class StaffArea(QWidget):
         """Before the main window drops this area: lock; the call-out view stays where it is
         useful (a second display) and hides where it would cover the resident screens."""
         self.lock()
+        self.idle.stop()
         if not CallOutView.has_second_screen():
             self.callout.hide()
 
@@ -138,18 +150,3 @@ class StaffArea(QWidget):
         self.console.retranslate()
         self.admin.retranslate()
         self.callout.retranslate()
-
-    # --- idle lock ------------------------------------------------------------------------
-
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
-        QApplication.instance().installEventFilter(self)
-        super().showEvent(event)
-
-    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
-        QApplication.instance().removeEventFilter(self)
-        super().hideEvent(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in _TOUCHES and self.operator is not None:
-            self.idle.start()
-        return False

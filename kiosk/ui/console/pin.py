@@ -1,7 +1,11 @@
-"""The PIN page: a numeric keypad of our own, the PIN shown as dots, the lockout in WIB."""
+"""The PIN page: a numeric keypad of our own, the PIN shown as dots, the lockout in WIB.
+
+A kiosk with no admin account yet says here how to create one (``kiosk-admin``).
+"""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -121,6 +125,14 @@ class PinPage(QWidget):
         self.status = StatusLine()
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.status)
+        self.setup_hint = QLabel()
+        self.setup_hint.setObjectName("StaffHint")
+        self.setup_hint.setWordWrap(True)
+        self.setup_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setup_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setup_hint.setMaximumWidth(3 * Keypad.KEY + 2 * 12 + 400)
+        self.setup_hint.hide()
+        column.addWidget(self.setup_hint)
         holder = QHBoxLayout()
         holder.addStretch(1)
         holder.addLayout(column)
@@ -133,6 +145,7 @@ class PinPage(QWidget):
         self.title.setText(tr("staff.pin.title"))
         self.prompt.setText(tr("staff.pin.prompt"))
         self.back.setText(tr("staff.exit"))
+        self.setup_hint.setText(tr("staff.pin.no_admin"))
         self.keypad.retranslate()
         self.status.retranslate()
 
@@ -140,6 +153,19 @@ class PinPage(QWidget):
         self.dots.clear()
         self.status.clear_message()
         self._set_checking(False)
+
+    def show_setup_hint(self) -> None:
+        """Say how to create the first admin, while the kiosk has none (checked each time the
+        staff area opens)."""
+        from kiosk.usecases import has_admin
+
+        ctx = self._app.context
+
+        def checked(found: object, error: BaseException | None) -> None:
+            if shiboken6.isValid(self.setup_hint):  # the area may have closed meanwhile
+                self.setup_hint.setVisible(error is None and found is False)
+
+        run_task(lambda: has_admin(ctx), checked, kind="io")
 
     def _digit(self, digit: str) -> None:
         if not self._checking:

@@ -1,0 +1,22 @@
+"""The backoff stays a number however many times a record is put off."""
+
+from __future__ import annotations
+
+import random
+
+from sync.backoff import Backoff
+
+
+def test_two_thousand_deferrals_wait_no_longer_than_the_ceiling():
+    backoff = Backoff(base_s=5.0, ceiling_s=900.0, rng=random.Random(7))
+
+    waits = [backoff.delay(attempt) for attempt in range(1, 2001)]
+
+    assert all(0 <= wait <= 900.0 for wait in waits)
+    assert backoff.cap(2000) == 900.0
+    assert backoff.delay(2000, retry_after=10**400) == 900.0  # an absurd Retry-After, capped
+
+
+def test_the_cap_still_doubles_until_the_ceiling():
+    backoff = Backoff(base_s=0.5, ceiling_s=60.0)
+    assert [backoff.cap(n) for n in (1, 2, 3, 8, 9, 10_000)] == [0.5, 1.0, 2.0, 60.0, 60.0, 60.0]
