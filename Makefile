@@ -73,8 +73,8 @@ screenshots: $(STAMP)
 bundle: bundle-env
 	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build.spec
 
-# The mutation score of the core modules, per group, survivors in benchmarks/results/ (takes
-# hours in full, so not part of `make test`); SAMPLE=N scores N mutants per group drawn at random.
+# The mutation score of the core modules per group, survivors in benchmarks/results/. About six
+# hours in full, so not part of `make test`; SAMPLE=N scores N random mutants per group.
 mutation: $(STAMP) emulator
 	nice -n 10 $(PY) -m benchmarks mutation $(if $(SAMPLE),--sample $(SAMPLE))
 
