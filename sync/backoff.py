@@ -13,6 +13,9 @@ MAX_DOUBLINGS = 64
 class Backoff:
     base_s: float = 0.5
     ceiling_s: float = 60.0
+    floor_s: float = 0.0
+    """The shortest wait: full jitter can draw ~0, and a record "left for later" that is due
+    again a millisecond later is not left for later at all."""
     rng: random.Random = field(default_factory=random.Random, repr=False)
 
     def cap(self, attempt: int) -> float:
@@ -26,7 +29,7 @@ class Backoff:
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """A random wait in [0, cap]; never shorter than the server's Retry-After (capped)."""
-        wait = self.rng.uniform(0, self.cap(attempt))
+        wait = max(self.floor_s, self.rng.uniform(0, self.cap(attempt)))
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.ceiling_s))
         return wait

@@ -67,7 +67,9 @@ class SyncParts:
     cipher: AnswerCipher | None = None
     batch_size: int = 200
     clock: Clock = utc_now
-    retry_backoff: Backoff = field(default_factory=lambda: Backoff(base_s=5.0, ceiling_s=900.0))
+    retry_backoff: Backoff = field(
+        default_factory=lambda: Backoff(base_s=5.0, ceiling_s=900.0, floor_s=5.0)
+    )
 
     @classmethod
     def from_app(cls, app: Any) -> SyncParts:  # app: kiosk.bootstrap.KioskApp

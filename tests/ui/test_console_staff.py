@@ -235,6 +235,11 @@ def test_admin_panel_only_for_admins(qtbot, staff, kiosk):
         admin.catalogue_label.text()
     )
     assert "Sinkronisasi belum diatur" in admin.sync_note.text()
+    qtbot.waitUntil(
+        lambda: "Belum ada yang akan dihapus" in admin.retention_label.text(), timeout=5000
+    )
+    assert "dihapus 90 hari setelah diterima server" in admin.retention_label.text()
+    assert "setelah 120 hari" in admin.retention_label.text()  # unsent: 90 + 30 days' grace
     assert not admin.sync_now_button.isEnabled()
     qtbot.mouseClick(admin.test_page_button, LEFT)
     qtbot.waitUntil(lambda: any("halaman-uji" in p.name for p in printouts(kiosk)), timeout=8000)

@@ -162,6 +162,7 @@ class AdminPanel(QWidget):
         left.addWidget(self._build_sync())
         left.addWidget(self._build_printer())
         left.addWidget(self._build_catalogue())
+        left.addWidget(self._build_retention())
         left.addWidget(self._build_app())
         left.addStretch(1)
         right.addWidget(self._build_config())
@@ -245,6 +246,16 @@ class AdminPanel(QWidget):
         layout.addWidget(self.catalogue_label)
         return frame
 
+    def _build_retention(self) -> QFrame:
+        frame, layout = _section()
+        self.retention_title = heading()
+        layout.addWidget(self.retention_title)
+        self.retention_label = QLabel()
+        self.retention_label.setWordWrap(True)
+        layout.addWidget(self.retention_label)
+        self.retention: Any = None
+        return frame
+
     def _build_app(self) -> QFrame:
         frame, layout = _section()
         self.app_title = heading()
@@ -303,6 +314,8 @@ class AdminPanel(QWidget):
         self.catalogue_label.setText(
             tr("staff.admin.catalogue_version", version=self._app.catalogue.version)
         )
+        self.retention_title.setText(tr("staff.admin.retention"))
+        self._show_retention()
         self.app_title.setText(tr("staff.admin.app"))
         self.quit_hint.setText(tr("staff.admin.quit_hint"))
         self._show_quit()
@@ -327,6 +340,7 @@ class AdminPanel(QWidget):
             self.bridge.poll()
         self.check_printer()
         self.check_clock()
+        self.check_retention()
 
     def stop(self) -> None:
         self.operator = None
@@ -421,6 +435,49 @@ class AdminPanel(QWidget):
         self._show_sync(self.bridge.state)
 
     # --- the kiosk's clock ------------------------------------------------------------------
+
+    def check_retention(self) -> None:
+        """What the purge will erase and when: the same forecast as ``kiosk-sync status``."""
+        from kiosk.usecases.privacy import retention_forecast
+
+        ctx, days = self._app.context, self._app.settings.retention_days
+
+        def done(forecast: object, error: BaseException | None) -> None:
+            if error is None:
+                self.retention = forecast
+                self._show_retention()
+
+        run_task(lambda: retention_forecast(ctx, days), done, kind="io")
+
+    def _show_retention(self) -> None:
+        forecast = self.retention
+        if forecast is None:
+            self.retention_label.setText(tr("staff.admin.retention_checking"))
+            return
+        days = forecast.retention_days
+        lines = [
+            tr("staff.admin.retention_rule", days=days, unsent_days=days + forecast.grace_days)
+        ]
+        requests_now = forecast.sent.due_now + forecast.unsent.due_now
+        if requests_now or forecast.backups.due_now:
+            lines.append(
+                tr(
+                    "staff.admin.retention_now",
+                    requests=requests_now,
+                    backups=forecast.backups.due_now,
+                )
+            )
+        upcoming = sorted(
+            (due.next_on, due.next_count)
+            for due in (forecast.sent, forecast.unsent, forecast.backups)
+            if due.next_on is not None
+        )
+        if upcoming:
+            when, count = upcoming[0]
+            lines.append(tr("staff.admin.retention_next", count=count, date=f"{when:%d-%m-%Y}"))
+        elif not requests_now and not forecast.backups.due_now:
+            lines.append(tr("staff.admin.retention_nothing"))
+        self.retention_label.setText("\n".join(lines))
 
     def check_clock(self) -> None:
         from kiosk.usecases.clock_check import clock_status

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.ui.i18n import LANGUAGES, current_language, set_language
+from kiosk.ui.tasks import wait_for_tasks
 from kiosk.usecases import Operator, PinRejected, ServiceQueue, TicketView, TodayQueue
 from printing import PrinterStatus
 
@@ -177,6 +178,11 @@ def _admin(area: Any) -> None:
     admin.operator = DEMO_OPERATOR
     admin.printer_state = PrinterStatus(backend="demo", ready=True)
     admin.bridge.poll()
+    # the clock row and the retention forecast come from the demo store, the real way
+    admin.check_clock()
+    admin.check_retention()
+    wait_for_tasks()
+    QApplication.processEvents()
     admin.retranslate()
     admin.pin_form.dots["old"].add("1")
     area.pages.setCurrentWidget(admin)
