@@ -109,24 +109,14 @@ def _pin_stdin(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_app(args: argparse.Namespace) -> KioskApp:
-    from kiosk.bootstrap import build_app
-    from kiosk.config import ConfigError, default_config_path, load_config
-    from kiosk.store.db import StoreError
+    from kiosk.bootstrap import CannotStart, open_for_command
 
-    if args.demo:
-        from kiosk.__main__ import demo_config_path
-
-        path = demo_config_path()
-    else:
-        path = args.config or default_config_path()
     try:
-        settings = load_config(path)
-    except ConfigError as exc:
-        raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
-    try:
-        return build_app(settings)
-    except StoreError as exc:
-        raise SystemExit(_fail(f"the kiosk's data cannot be opened: {exc}", EXIT_FAILED)) from None
+        return open_for_command(args.config, args.demo)
+    except CannotStart as exc:
+        raise SystemExit(
+            _fail(str(exc), EXIT_CONFIG if exc.config_problem else EXIT_FAILED)
+        ) from None
 
 
 def _fail(message: str, code: int) -> int:

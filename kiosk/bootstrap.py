@@ -172,3 +172,41 @@ def build_app(
         keys=keys,
         _printer=printer,
     )
+
+
+class CannotStart(Exception):
+    """A command-line tool cannot open this kiosk: the words say why, nothing was changed.
+
+    ``config_problem`` is True when the admin must fix the configuration (a wrong key or
+    value, a changed kiosk identity with records pending), False when the data is the
+    problem (a damaged database, a missing or foreign answers key).
+    """
+
+    def __init__(self, message: str, *, config_problem: bool) -> None:
+        super().__init__(message)
+        self.config_problem = config_problem
+
+
+def open_for_command(config: Path | None, demo: bool) -> KioskApp:
+    """The kiosk the admin's commands (kiosk-sync, kiosk-admin) work on; raises CannotStart."""
+    from kiosk.config import ConfigError, default_config_path, load_config
+    from kiosk.store.answer_cipher import AnswerKeyError
+    from kiosk.store.db import StoreError
+    from kiosk.store.identity import KioskIdentityChanged
+
+    if demo:
+        from kiosk.__main__ import demo_config_path
+
+        path = demo_config_path()
+    else:
+        path = config or default_config_path()
+    try:
+        return build_app(load_config(path))
+    except (ConfigError, KioskIdentityChanged) as exc:
+        raise CannotStart(str(exc), config_problem=True) from None
+    except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing
+        raise CannotStart(str(exc), config_problem=False) from None
+    except StoreError as exc:  # a damaged database: say so, change nothing
+        raise CannotStart(
+            f"the local database cannot be opened: {exc}", config_problem=False
+        ) from None

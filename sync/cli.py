@@ -51,32 +51,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load_app(args: argparse.Namespace) -> Any:
-    from kiosk.config import ConfigError, default_config_path, load_config
-
-    if args.demo:
-        from kiosk.__main__ import demo_config_path
-
-        path = demo_config_path()
-    else:
-        path = args.config or default_config_path()
-    try:
-        settings = load_config(path)
-    except ConfigError as exc:
-        raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
-    from kiosk.bootstrap import build_app
-    from kiosk.store.answer_cipher import AnswerKeyError
-    from kiosk.store.db import StoreError
-    from kiosk.store.identity import KioskIdentityChanged
+    from kiosk.bootstrap import CannotStart, open_for_command
 
     try:
-        return build_app(settings)
-    except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing
-        raise SystemExit(_fail(str(exc), EXIT_FAILED)) from None
-    except KioskIdentityChanged as exc:  # records of the old kiosk_id/outpost still pending
-        raise SystemExit(_fail(str(exc), EXIT_CONFIG)) from None
-    except StoreError as exc:  # a damaged database: say so, change nothing
+        return open_for_command(args.config, args.demo)
+    except CannotStart as exc:
         raise SystemExit(
-            _fail(f"the local database cannot be opened: {exc}", EXIT_FAILED)
+            _fail(str(exc), EXIT_CONFIG if exc.config_problem else EXIT_FAILED)
         ) from None
 
 

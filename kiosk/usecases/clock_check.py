@@ -24,11 +24,12 @@ import logging
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import as_utc, wib_day
 from kiosk.store.models import OutboxEntry, QueueTicket
+from kiosk.store.state import read_state, write_state
 from kiosk.store.uow import UnitOfWorkFactory
 from kiosk.usecases.context import KioskContext
 from kiosk.version import BUILD_DATE
@@ -62,15 +63,8 @@ class MeasuredSkew:
         return abs(self.skew_s) >= LARGE_SKEW_S
 
 
-_READ = text("SELECT value FROM kiosk_state WHERE key = :key")
-_WRITE = text(
-    "INSERT INTO kiosk_state (key, value) VALUES (:key, :value) "
-    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
-
-
 def _load(session: Session) -> MeasuredSkew | None:
-    value = session.execute(_READ, {"key": SKEW_KEY}).scalar_one_or_none()
+    value = read_state(session, SKEW_KEY)
     return MeasuredSkew(**json.loads(value)) if value is not None else None
 
 
@@ -91,7 +85,7 @@ def record_clock_skew(
     )
     with uow() as unit:
         previous = _load(unit.session)
-        unit.session.execute(_WRITE, {"key": SKEW_KEY, "value": json.dumps(asdict(measured))})
+        write_state(unit.session, SKEW_KEY, json.dumps(asdict(measured)))
         unit.commit()
     # Logged when it becomes large or moves by a minute more, not at every health probe.
     if measured.large and (

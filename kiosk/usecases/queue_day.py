@@ -26,10 +26,10 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kiosk.clock import MonotonicClock, as_utc, wib_day
+from kiosk.store.state import read_state, write_state
 
 STATE_KEY = "queue_day"
 JUMP_TOLERANCE = timedelta(minutes=2)
@@ -62,17 +62,8 @@ def decide(state: QueueDayState | None, now: datetime, mono: float, run_id: str)
     return QueueDayState(day.isoformat(), now.isoformat(), mono, run_id)
 
 
-# Plain statements: this runs in every submission, where the ORM's bookkeeping costs more
-# than the SQL (see kiosk/usecases/tickets.py).
-_READ = text("SELECT value FROM kiosk_state WHERE key = :key")
-_WRITE = text(
-    "INSERT INTO kiosk_state (key, value) VALUES (:key, :value) "
-    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
-
-
 def _load(session: Session) -> QueueDayState | None:
-    value = session.execute(_READ, {"key": STATE_KEY}).scalar_one_or_none()
+    value = read_state(session, STATE_KEY)
     return QueueDayState(**json.loads(value)) if value is not None else None
 
 
@@ -84,5 +75,5 @@ def current_queue_day(session: Session, now: datetime, monotonic: MonotonicClock
 def advance_queue_day(session: Session, now: datetime, monotonic: MonotonicClock) -> date:
     """The queue day now, remembered in the caller's write transaction."""
     state = decide(_load(session), now, monotonic(), monotonic.run_id)
-    session.execute(_WRITE, {"key": STATE_KEY, "value": json.dumps(asdict(state))})
+    write_state(session, STATE_KEY, json.dumps(asdict(state)))
     return date.fromisoformat(state.day)
