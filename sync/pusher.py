@@ -251,13 +251,18 @@ def _prefetch(session: Session, entries: Sequence[OutboxEntry]) -> list[Any]:
 # -- pushing ----------------------------------------------------------------------------
 
 
-def _due(now: datetime, include_not_due: bool):  # noqa: ANN202 - a SQL condition
+def _due(now: datetime, include_not_due: bool, longest_wait_s: float):  # noqa: ANN202 - SQL
+    """Pending and due. A deferral further ahead than the longest wait the backoff gives was
+    set by a clock that has since been set back (by a day, or from 2031 to today): it is due
+    now, or a record would wait for a date the clock will take a year to reach."""
     condition = OutboxEntry.state == "pending"
     if include_not_due:
         return condition
+    naive_now = now.replace(tzinfo=None)
     return condition & or_(
         OutboxEntry.next_attempt_at.is_(None),
-        OutboxEntry.next_attempt_at <= now.replace(tzinfo=None),
+        OutboxEntry.next_attempt_at <= naive_now,
+        OutboxEntry.next_attempt_at > naive_now + timedelta(seconds=longest_wait_s + 60),
     )
 
 
@@ -395,7 +400,10 @@ def _pages(
         with parts.uow(read_only=True) as uow:
             entries = uow.session.scalars(
                 select(OutboxEntry)
-                .where(_due(now, include_not_due), OutboxEntry.seq > last_seq)
+                .where(
+                    _due(now, include_not_due, parts.retry_backoff.ceiling_s),
+                    OutboxEntry.seq > last_seq,
+                )
                 .order_by(OutboxEntry.seq)
                 .limit(size)
             ).all()
@@ -441,7 +449,7 @@ def push_pending(
     started = time.monotonic()
     with PushLock(parts.lock_path):
         now = parts.clock()
-        total = _count(parts, _due(now, include_not_due))
+        total = _count(parts, _due(now, include_not_due, parts.retry_backoff.ceiling_s))
         done = 0
         skew = _fresh_clock_skew(parts, client)
         try:

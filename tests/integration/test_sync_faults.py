@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kiosk.store.models import OutboxEntry
 from sync.backlog import seed_audit_backlog
@@ -80,6 +81,31 @@ def test_5xx_is_retried_with_backoff_and_then_left_for_later(kiosk):
     assert all(e.state == "pending" and e.next_attempt_at is not None for e in entries(kiosk))
     assert push_pending(kiosk, client_for(kiosk)).accepted == 0  # not due yet
     assert push_pending(kiosk, client_for(kiosk), include_not_due=True).accepted == 10
+
+
+def _defer_all_by(app: Any, delta: timedelta) -> None:
+    """What a deferral made under a clock that has since been set back (or not) leaves."""
+    with app.store.uow() as uow:
+        uow.session.execute(
+            update(OutboxEntry).values(
+                attempts=1, next_attempt_at=datetime.now(UTC).replace(tzinfo=None) + delta
+            )
+        )
+        uow.commit()
+
+
+def test_a_deferral_made_before_the_clock_was_set_back_does_not_strand_records(kiosk):
+    seed_audit_backlog(kiosk.store.engine, 10)
+    _defer_all_by(kiosk, timedelta(days=365))  # deferred when the clock said next year
+
+    assert push_pending(kiosk, client_for(kiosk)).accepted == 10
+
+
+def test_a_real_deferral_still_waits(kiosk):
+    seed_audit_backlog(kiosk.store.engine, 10)
+    _defer_all_by(kiosk, timedelta(minutes=10))  # within the backoff's longest wait
+
+    assert push_pending(kiosk, client_for(kiosk)).accepted == 0
 
 
 def test_captive_portal_html_200_marks_nothing(kiosk):
