@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from devtools.escpos_emulator import emulate_many
+from devtools.escpos_emulator import emulate
 from printing.escpos_render import render_escpos
 from printing.pdf import render_pdf
 from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
@@ -33,27 +33,29 @@ THERMAL = {
 }
 
 
-def render_all(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, (content, paper) in PDFS.items():
+def render_one(name: str, folder: Path) -> Path:
+    """One picture of ``PDFS`` or ``THERMAL``, written as ``folder/<name>.png``."""
+    target = folder / f"{name}.png"
+    if name in PDFS:
+        content, paper = PDFS[name]
+        with tempfile.TemporaryDirectory() as tmp:
             pdf = Path(tmp) / f"{name}.pdf"
             pdf.write_bytes(render_pdf(content, paper))
             resolution = "100" if paper == "a4" else "150"
             subprocess.run(
-                ["pdftoppm", "-r", resolution, "-png", "-singlefile", str(pdf), str(folder / name)],
+                ["pdftoppm", "-r", resolution, "-png", "-singlefile", str(pdf), str(target)[:-4]],
                 check=True,
             )
-            written.append(folder / f"{name}.png")
-    for paper in ("58mm", "80mm"):
-        names = [n for n, (_, p, _) in THERMAL.items() if p == paper]
-        streams = [render_escpos(THERMAL[n][0], paper, native_qr=THERMAL[n][2]) for n in names]
-        for name, emulation in zip(names, emulate_many(streams, paper), strict=True):
-            (receipt,) = emulation.receipts
-            receipt.image.save(folder / f"{name}.png")
-            written.append(folder / f"{name}.png")
-    return written
+        return target
+    content, paper, native_qr = THERMAL[name]
+    (receipt,) = emulate(render_escpos(content, paper, native_qr=native_qr), paper).receipts
+    receipt.image.save(target)
+    return target
+
+
+def render_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [render_one(name, folder) for name in (*PDFS, *THERMAL)]
 
 
 if __name__ == "__main__":

@@ -14,23 +14,16 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from devtools.printouts import PDFS, THERMAL, render_all
+from devtools.printouts import PDFS, THERMAL, render_one
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "printouts"
 NAMES = sorted([*PDFS, *THERMAL])
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("printouts")
-    render_all(folder)
-    return folder
-
-
 @pytest.mark.parametrize("name", NAMES)
-def test_the_reviewed_picture_is_what_prints_today(rendered, name) -> None:
+def test_the_reviewed_picture_is_what_prints_today(tmp_path, name) -> None:
     reviewed = Image.open(DOCS / f"{name}.png").convert("L")
-    today = Image.open(rendered / f"{name}.png").convert("L")
+    today = Image.open(render_one(name, tmp_path)).convert("L")
     assert today.size == reviewed.size, "the printout changed size: run `make printouts` and look"
     changed = ImageChops.difference(today, reviewed).point(lambda v: 255 if v > 64 else 0)
     changed_share = changed.histogram()[255] / (today.width * today.height)
