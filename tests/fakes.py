@@ -1,4 +1,8 @@
-"""Small stand-ins for unit tests of the use cases that do not need the real catalogue."""
+"""Small stand-ins for unit tests of the use cases that do not need the real catalogue.
+
+``FakeCatalogue`` is the slice of ``forms.Catalogue`` the use cases read
+(``kiosk.usecases.context.ServiceCatalogue``); the clocks model a running PC, see each.
+"""
 
 from __future__ import annotations
 

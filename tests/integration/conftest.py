@@ -127,7 +127,13 @@ class ServerProcess:
 
 
 class Faults:
-    """What the fault layer does to the next requests to /api/v1/records:batch."""
+    """What the fault layer does to the next requests to /api/v1/records:batch.
+
+    Models what reaches a kiosk from a sick server or from what stands between: a 5xx or
+    429 with ``Retry-After`` as RFC 9110 §10.2.3 defines it, a captive portal's 200 HTML page
+    or 302 (the pages village Wi-Fi serves before a login), a truncated or non-protocol body.
+    Every other request goes to the real reference server behind it.
+    """
 
     def __init__(self) -> None:
         self.queue: deque[tuple[int, dict[str, str], bytes, str]] = deque()

@@ -264,6 +264,9 @@ def test_windows_raw_off_windows_is_not_configured() -> None:
 
 
 def fake_lp(folder: Path, script: str) -> None:
+    """An ``lp`` on PATH that behaves as CUPS's lp(1) does: the document on stdin, the
+    destination with ``-d``, and "request id is DEST-N (1 file(s))" on success; the failing
+    ones print CUPS's own error texts ("The printer or class does not exist.")."""
     folder.mkdir(exist_ok=True)
     lp = folder / "lp"
     lp.write_text("#!/bin/sh\n" + script)

@@ -167,7 +167,9 @@ def test_413_splits_the_batch_and_a_single_oversized_record_goes_dead(kiosk):
 
 
 class ResetProxy:
-    """Forwards TCP to the server, but resets the next ``resets`` connections at once."""
+    """Forwards TCP to the server, but resets the next ``resets`` connections at once: a
+    connection refused or cut by a NAT box or a flaky village link arrives at the kiosk as a
+    TCP RST (SO_LINGER 0, as the kernel sends it), which requests raises as ConnectionError."""
 
     def __init__(self, upstream_port: int, resets: int) -> None:
         self.upstream_port, self.resets = upstream_port, resets

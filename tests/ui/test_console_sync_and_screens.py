@@ -21,7 +21,8 @@ from tests.ui.test_console_staff import kiosk  # noqa: F401 - the shared fixture
 
 
 class FakeWorker:
-    """Shaped like ``sync.worker.SyncWorker``: ``on_state`` called on its own thread."""
+    """Shaped like ``sync.worker.SyncWorker``: ``on_state`` called on its own thread, as the
+    real worker (a plain thread) calls it; it publishes the real ``SyncState``."""
 
     def __init__(self) -> None:
         self.on_state = None

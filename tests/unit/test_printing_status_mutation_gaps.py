@@ -27,6 +27,10 @@ class UsbBusyError(Exception):
 
 
 class FakeDevice:
+    """python-escpos's device interface as the backends use it (``open``, ``_raw``,
+    ``_read``, ``close``); each ``_read`` hands back the next DLE EOT reply byte, with values
+    from the Epson reference (dle_eot.html), or raises what a dead link raises."""
+
     def __init__(self, answers: list[Any]) -> None:
         self.answers = answers
         self.sent: list[bytes] = []
