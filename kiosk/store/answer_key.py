@@ -31,7 +31,8 @@ from typing import Protocol
 from sqlalchemy import func, select
 
 from kiosk.store.answer_cipher import PREFIX, AnswerCipher, AnswerKeyError
-from kiosk.store.models import KioskState, ServiceRequest
+from kiosk.store.models import ServiceRequest
+from kiosk.store.state import read_state, write_state
 from kiosk.store.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -240,8 +241,7 @@ class SystemdCredential:
 
 def _recorded_key_id(uow: UnitOfWorkFactory) -> str | None:
     with uow(read_only=True) as work:
-        state = work.session.get(KioskState, KEY_ID_STATE)
-        return state.value if state else None
+        return read_state(work.session, KEY_ID_STATE)
 
 
 def _encrypted_answers(uow: UnitOfWorkFactory) -> tuple[int, tuple[str, str] | None]:
@@ -260,11 +260,7 @@ def _encrypted_answers(uow: UnitOfWorkFactory) -> tuple[int, tuple[str, str] | N
 
 def _record_key_id(uow: UnitOfWorkFactory, kid: str) -> None:
     with uow() as work:
-        row = work.session.get(KioskState, KEY_ID_STATE)
-        if row is None:
-            work.session.add(KioskState(key=KEY_ID_STATE, value=kid))
-        else:
-            row.value = kid
+        write_state(work.session, KEY_ID_STATE, kid)
         work.commit()
 
 

@@ -16,7 +16,8 @@ from collections import Counter
 from sqlalchemy import and_, func, or_, select
 
 from kiosk.store.db import StoreError
-from kiosk.store.models import KioskState, OutboxEntry, QueueTicket, ServiceRequest, TicketEvent
+from kiosk.store.models import OutboxEntry, QueueTicket, ServiceRequest, TicketEvent
+from kiosk.store.state import read_state, write_state
 from kiosk.store.uow import UnitOfWorkFactory
 
 IDENTITY_STATE = "kiosk.identity"
@@ -91,16 +92,11 @@ def confirm_identity(uow: UnitOfWorkFactory, kiosk_id: str, outpost: str) -> Non
     now = (kiosk_id, outpost)
     wanted = json.dumps(list(now))
     with uow(read_only=True) as work:
-        row = work.session.get(KioskState, IDENTITY_STATE)
-        if row is not None and row.value == wanted:
+        if read_state(work.session, IDENTITY_STATE) == wanted:
             return
     stranded = pending_identities(uow, now)
     if stranded:
         raise KioskIdentityChanged(now, stranded)
     with uow() as work:
-        row = work.session.get(KioskState, IDENTITY_STATE)
-        if row is None:
-            work.session.add(KioskState(key=IDENTITY_STATE, value=wanted))
-        else:
-            row.value = wanted
+        write_state(work.session, IDENTITY_STATE, wanted)
         work.commit()
