@@ -68,7 +68,7 @@ printouts: $(STAMP) emulator
 	$(PY) -m devtools.printouts docs/printouts
 
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m kiosk.ui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m devtools.screenshots docs/screenshots
 
 bundle: bundle-env
 	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build.spec

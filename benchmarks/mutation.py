@@ -119,6 +119,7 @@ OUTBOX_AND_NUMBERING = (
     "kiosk/store/uow.py",
     "kiosk/usecases/recording.py",
     "kiosk/usecases/numbering.py",
+    "kiosk/usecases/outbox.py",
 )
 SYNC_TESTS = ("tests/unit/test_sync_*.py", "tests/integration/test_sync_*.py")
 
@@ -154,11 +155,13 @@ GROUPS: tuple[Group, ...] = (
         imported=("kiosk.usecases",),
     ),
     Group(
-        # The transactional outbox (a record and its outbox row in one unit of work) and the
-        # queue numbers issued in that same transaction.
+        # The transactional outbox (a record and its outbox row in one unit of work, then
+        # every later change of the entry's state) and the queue numbers issued in that same
+        # transaction.
         "kiosk.outbox_numbering",
         OUTBOX_AND_NUMBERING,
         (
+            *SYNC_TESTS,
             "tests/unit/test_queue*.py",
             "tests/unit/test_store*.py",
             "tests/unit/test_sync_records*.py",
@@ -185,7 +188,7 @@ GROUPS: tuple[Group, ...] = (
         {"printing/backends.py": BACKEND_STATUS_FUNCTIONS},
     ),
     Group("sync.protocol", ("sync/protocol.py",), (*SYNC_TESTS, "tests/*/test_server_api*.py")),
-    Group("sync.pusher", ("sync/pusher.py",), SYNC_TESTS),
+    Group("sync.pusher", ("sync/pusher.py",), SYNC_TESTS),  # the loop, over any outbox
     Group(
         "mpp_server.ingest",
         ("mpp_server/ingest.py",),

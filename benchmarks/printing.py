@@ -28,9 +28,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--warmup", type=int, default=20)
     args = parser.parse_args(argv)
 
+    from devtools.samples import sample_receipt
     from printing.escpos_render import render_escpos
     from printing.pdf import render_pdf
-    from printing.samples import sample_receipt
 
     # A new queue number and tracking code every time, so no cache hides the real work.
     def receipt(i: int) -> ServiceReceipt:

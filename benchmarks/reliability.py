@@ -100,12 +100,12 @@ def _stored(db_url: str) -> list[tuple[str, str, str]]:
 
 
 def _push_until_done(app: Any, client: Any, rounds: int, seconds: float) -> int:
-    from sync.pusher import outbox_status, push_pending
+    from sync.pusher import push_pending
 
     deadline = time.monotonic() + seconds
     for done in range(1, rounds + 1):
-        push_pending(app, client, include_not_due=True)
-        if outbox_status(app).pending == 0 or time.monotonic() > deadline:
+        push_pending(app.outbox, client, include_not_due=True)
+        if app.outbox.status().pending == 0 or time.monotonic() > deadline:
             return done
     return rounds
 
@@ -174,11 +174,10 @@ def crash_then_sync(root: Path, kills: int, target: int, seed: int) -> None:
 
 
 def chaos(root: Path, records: int, seed: int) -> None:
+    from devtools.backlog import seed_audit_backlog
     from mpp_server.db import add_kiosk, open_engine
-    from sync.backlog import seed_audit_backlog
     from sync.backoff import Backoff
     from sync.client import SyncClient
-    from sync.pusher import outbox_status
     from tests.reliability.chaos_proxy import ChaosProxy
 
     db_url = f"sqlite:///{root / 'chaos-server.db'}"
@@ -205,7 +204,7 @@ def chaos(root: Path, records: int, seed: int) -> None:
                 sleep=sleep,
             )
             rounds = _push_until_done(app, client, rounds=500, seconds=180)
-            status = outbox_status(app)
+            status = app.outbox.status()
             client.close()
             app.close()
     finally:
@@ -232,9 +231,9 @@ def chaos(root: Path, records: int, seed: int) -> None:
 def bad_input(root: Path) -> None:
     from sqlalchemy import update
 
+    from devtools.backlog import seed_audit_backlog
     from mpp_server.db import add_kiosk, open_engine
     from mpp_server.models import Kiosk
-    from sync.backlog import seed_audit_backlog
     from sync.client import SyncClient
     from sync.pusher import push_pending
     from tests.reliability import test_server_bad_input as attack_module
@@ -256,7 +255,7 @@ def bad_input(root: Path) -> None:
         other = _kiosk(root / "other", attack_module.OTHER[0], url, tokens["other"])
         other_ids = seed_audit_backlog(other.store.engine, 20)
         client = SyncClient(other.settings.server)
-        push_pending(other, client)
+        push_pending(other.outbox, client)
         client.close()
         other.close()
         attack = attack_module.Attack(url, tokens)
@@ -407,7 +406,7 @@ def clock_skew(root: Path) -> None:
             if not pushes or pushes[-1][1] != state.running:
                 pushes.append((time.monotonic(), state.running))
 
-        worker = SyncWorker(app, SyncClient(app.settings.server), on_state=seen)
+        worker = SyncWorker(app.outbox, SyncClient(app.settings.server), on_state=seen)
 
         def reported(target_s: float, within_s: float, limit_s: float) -> tuple[float, float]:
             deadline = time.monotonic() + limit_s

@@ -76,7 +76,7 @@ def _push(data_dir: Path, url: str, token: str, batch_size: int) -> tuple[int, f
     app = build_app(kiosk_settings(data_dir, url, token, batch_size))
     client = SyncClient(app.settings.server)
     started = time.perf_counter()
-    summary = push_pending(app, client)
+    summary = push_pending(app.outbox, client)
     elapsed = time.perf_counter() - started
     client.close()
     app.close()
@@ -86,8 +86,8 @@ def _push(data_dir: Path, url: str, token: str, batch_size: int) -> tuple[int, f
 
 
 def _seed(data_dir: Path, url: str, token: str, count: int) -> None:
+    from devtools.backlog import seed_audit_backlog
     from kiosk.bootstrap import build_app
-    from sync.backlog import seed_audit_backlog
 
     app = build_app(kiosk_settings(data_dir, url, token))
     seed_audit_backlog(app.store.engine, count)

@@ -146,7 +146,7 @@ def _idle(seconds: float) -> None:
 
 
 def _fill(window) -> None:  # noqa: ANN001
-    from kiosk.ui.screenshots import _fill
+    from devtools.screenshots import _fill
 
     _fill(window.form_screen)
 
@@ -264,7 +264,7 @@ def _sync_server(folder: Path):  # noqa: ANN202
 
 
 def _sync_job(app):  # noqa: ANN001, ANN202
-    from sync.backlog import seed_audit_backlog
+    from devtools.backlog import seed_audit_backlog
     from sync.client import SyncClient
     from sync.pusher import push_pending
 
@@ -273,7 +273,7 @@ def _sync_job(app):  # noqa: ANN001, ANN202
     def push() -> object:
         client = SyncClient(app.settings.server)
         try:
-            return push_pending(app, client)
+            return push_pending(app.outbox, client)
         finally:
             client.close()
 

@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from devtools.escpos_emulator import emulate
+from devtools.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 from printing.escpos_render import render_escpos
 from printing.pdf import render_pdf
-from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 
 PDFS = {
     "ticket-58mm": (sample_ticket(), "58mm"),

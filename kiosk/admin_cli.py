@@ -17,8 +17,9 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
+from kiosk.bootstrap import KioskApp, open_or_exit
 from kiosk.clock import to_wib
 from kiosk.store.models import ROLES
 from kiosk.usecases import (
@@ -36,9 +37,6 @@ from kiosk.usecases import (
     set_operator_active,
     set_operator_pin,
 )
-
-if TYPE_CHECKING:
-    from kiosk.bootstrap import KioskApp
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 ADD_ADMIN = "kiosk-admin operators add --role admin --name NAME"
@@ -109,14 +107,7 @@ def _pin_stdin(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_app(args: argparse.Namespace) -> KioskApp:
-    from kiosk.bootstrap import CannotStart, open_for_command
-
-    try:
-        return open_for_command(args.config, args.demo)
-    except CannotStart as exc:
-        raise SystemExit(
-            _fail(str(exc), EXIT_CONFIG if exc.config_problem else EXIT_FAILED)
-        ) from None
+    return open_or_exit(args.config, args.demo, fail=_fail, codes=(EXIT_CONFIG, EXIT_FAILED))
 
 
 def _fail(message: str, code: int) -> int:

@@ -7,9 +7,10 @@ Nothing here runs at import time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -23,7 +24,10 @@ from kiosk.store.uow import UnitOfWorkFactory, make_uow_factory
 from kiosk.usecases.context import KioskContext, ServiceCatalogue
 
 if TYPE_CHECKING:
+    from kiosk.usecases.outbox import KioskOutbox
     from printing.backends import Printer
+    from sync.client import SyncClient
+    from sync.worker import SyncState, SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +119,8 @@ class KioskApp:
     catalogue: ServiceCatalogue
     context: KioskContext
     keys: KeyStore
-    _printer: Any = field(default=None, repr=False)
+    _printer: Printer | None = field(default=None, repr=False)
+    _outbox: KioskOutbox | None = field(default=None, repr=False)
 
     @property
     def printer(self) -> Printer:
@@ -125,6 +130,38 @@ class KioskApp:
 
             self._printer = make_printer(self.settings.printer)
         return self._printer
+
+    @property
+    def outbox(self) -> KioskOutbox:
+        """The records waiting for the server; built on first use, like the printer."""
+        if self._outbox is None:
+            from kiosk.usecases.outbox import KioskOutbox
+
+            self._outbox = KioskOutbox(
+                uow=self.store.uow,
+                data_dir=self.paths.root,
+                kiosk_id=self.settings.kiosk_id,
+                outpost=self.settings.outpost,
+                cipher=self.context.cipher,
+                batch_size=self.settings.server.batch_size,
+                clock=self.context.clock,
+            )
+        return self._outbox
+
+    def sync_client(self) -> SyncClient:
+        """A new client for the configured central server (each caller closes its own)."""
+        from sync.client import SyncClient
+
+        return SyncClient(self.settings.server)
+
+    def sync_worker(self, on_state: Callable[[SyncState], None] | None = None) -> SyncWorker | None:
+        """The background sync thread (not started), or None when this kiosk has no server
+        token: then the outbox keeps every record for a later ``kiosk-sync push``."""
+        if not self.settings.server.token:
+            return None
+        from sync.worker import SyncWorker
+
+        return SyncWorker(self.outbox, self.sync_client(), on_state=on_state)
 
     def close(self) -> None:
         self.store.engine.dispose()
@@ -185,6 +222,23 @@ class CannotStart(Exception):
     def __init__(self, message: str, *, config_problem: bool) -> None:
         super().__init__(message)
         self.config_problem = config_problem
+
+
+def open_or_exit(
+    config: Path | None,
+    demo: bool,
+    *,
+    fail: Callable[[str, int], int],
+    codes: tuple[int, int],
+) -> KioskApp:
+    """``open_for_command`` for a command's ``main``: on CannotStart, ``fail(words, code)``
+    tells the admin why and the command exits with the first code for a configuration
+    problem, the second for a data problem."""
+    try:
+        return open_for_command(config, demo)
+    except CannotStart as exc:
+        config_code, data_code = codes
+        raise SystemExit(fail(str(exc), config_code if exc.config_problem else data_code)) from None
 
 
 def open_for_command(config: Path | None, demo: bool) -> KioskApp:

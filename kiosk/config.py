@@ -5,16 +5,15 @@ A bad file stops start-up with a message naming the key and what is wrong.
 
 from __future__ import annotations
 
-import ipaddress
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from printing.settings import PrinterSettings
+from sync.server_url import InsecureServerUrl, check_server_url
 
 CONFIG_VERSION = 1
 APP_NAME = "ppp-kiosk"
@@ -43,22 +42,10 @@ class ServerSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _https_unless_loopback(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an http(s) URL such as https://mpp.example.go.id")
-        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-            raise ValueError("plain http is allowed only to this machine (loopback); use https")
-        return url.rstrip("/")
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for this machine's own names: plain http is allowed only to these."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        try:
+            return check_server_url(url)
+        except InsecureServerUrl as exc:
+            raise ValueError(str(exc)) from None
 
 
 class AnswerKeySettings(BaseModel):

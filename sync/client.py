@@ -17,12 +17,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 from pydantic import ValidationError
 
-from kiosk.config import is_loopback_host
 from sync.backoff import Backoff
 from sync.protocol import (
     BatchRequest,
@@ -34,6 +32,7 @@ from sync.protocol import (
     KioskSummary,
     Record,
 )
+from sync.server_url import check_server_url
 
 RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -86,10 +85,6 @@ class ProtocolViolation(NotTheServer):
 
 class PayloadTooLarge(SyncError):
     """413: send fewer records at once."""
-
-
-class InsecureServerUrl(SyncError):
-    """Plain http to anything but loopback."""
 
 
 class ServerConfig(Protocol):
@@ -159,12 +154,7 @@ class SyncClient:
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        parts = urlsplit(server.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InsecureServerUrl(f"not an http(s) URL: {server.url!r}")
-        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-            raise InsecureServerUrl("plain http is allowed only to loopback; use https")
-        self.base_url = server.url.rstrip("/")
+        self.base_url = check_server_url(server.url)
         self.timeout = (server.connect_timeout_s, server.read_timeout_s)
         self.session = session or requests.Session()
         self.session.headers["Authorization"] = f"Bearer {server.token}"

@@ -12,7 +12,8 @@ network). It closes half-open: one more fatal failure opens it again. A refused 
 never retried by itself: only an admin can fix it, and ``sync_now()`` says they did.
 
 Each health probe also measures the kiosk's clock against the server's and stores it
-(``sync.pusher.remember_clock_skew``); ``SyncState.clock_skew_s`` carries the last one.
+through the outbox (``sync.pusher.remember_clock_skew``); ``SyncState.clock_skew_s`` carries
+the last one.
 """
 
 from __future__ import annotations
@@ -26,14 +27,8 @@ from typing import Any
 
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
-from sync.pusher import (
-    SyncParts,
-    as_parts,
-    clock_skew,
-    outbox_status,
-    push_pending,
-    remember_clock_skew,
-)
+from sync.outbox import Outbox
+from sync.pusher import clock_skew, push_pending, remember_clock_skew
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +51,7 @@ class SyncState:
 class SyncWorker(threading.Thread):
     def __init__(
         self,
-        app_or_parts: Any,
+        outbox: Outbox,
         client: SyncClient,
         *,
         on_state: Callable[[SyncState], None] | None = None,
@@ -67,7 +62,7 @@ class SyncWorker(threading.Thread):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(name="sync-worker", daemon=True)
-        self.parts: SyncParts = as_parts(app_or_parts)
+        self.outbox = outbox
         self.client = client
         self.on_state = on_state
         self.interval_s = interval_s
@@ -86,16 +81,6 @@ class SyncWorker(threading.Thread):
         self._state = SyncState()
         if client.sleep is time.sleep:  # retries wait on the stop event, so stop() is prompt
             client.sleep = self._stopping.wait
-
-    @classmethod
-    def for_app(
-        cls, app: Any, *, on_state: Callable[[SyncState], None] | None = None, **options: Any
-    ) -> SyncWorker:
-        """The worker for a ``KioskApp``, with a client built from ``app.settings.server``.
-
-        Call ``.start()`` on it; ``.stop()`` at shutdown.
-        """
-        return cls(app, SyncClient(app.settings.server), on_state=on_state, **options)
 
     # -- called from any thread (the UI's) ---------------------------------------------
 
@@ -173,10 +158,10 @@ class SyncWorker(threading.Thread):
             self._update(online=False)
             return False
         try:
-            skew = remember_clock_skew(self.parts, self.client)
+            skew = remember_clock_skew(self.outbox, self.client)
         except Exception:  # noqa: BLE001 - a busy store must not stop the probe
             log.exception("cannot store the clock skew")
-            skew = clock_skew(self.parts, self.client)
+            skew = clock_skew(self.outbox, self.client)
         came_back = was_online is False
         if came_back and self._state.circuit_open and not self._token_refused:
             log.info("the sync server answers again: sync resumes")
@@ -192,7 +177,7 @@ class SyncWorker(threading.Thread):
         error: str | None = None
         online: bool | None = None
         try:
-            summary = push_pending(self.parts, self.client)
+            summary = push_pending(self.outbox, self.client)
         except PushAlreadyRunning:
             error = "another sync is running (kiosk-sync?); trying again later"
         except SyncAuthError as exc:
@@ -219,13 +204,13 @@ class SyncWorker(threading.Thread):
 
     def _publish(self, **changes: Any) -> None:
         try:
-            status = outbox_status(self.parts)
+            status = self.outbox.status()
             changes = {
                 "pending": status.pending,
                 "sent": status.sent,
                 "dead": status.dead,
                 "last_success_at": status.last_success_at,
-                "clock_skew_s": clock_skew(self.parts, self.client),
+                "clock_skew_s": clock_skew(self.outbox, self.client),
                 **changes,
             }
         except Exception:  # noqa: BLE001 - a busy store must not kill the worker

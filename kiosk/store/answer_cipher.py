@@ -57,6 +57,11 @@ class AnswerCipher:
         sealed, tag = self._gcm(nonce, record_id).encrypt_and_digest(plaintext.encode("utf-8"))
         return PREFIX + base64.b64encode(nonce + sealed + tag).decode("ascii")
 
+    @staticmethod
+    def is_sealed(stored: str) -> bool:
+        """True for text this cipher wrote (its ``v1:`` form), False for plain answers."""
+        return stored.startswith(PREFIX)
+
     def decrypt(self, stored: str, record_id: str) -> str:
         """The plaintext; ValueError if it is not ours, was altered or belongs to another record."""
         if not stored.startswith(PREFIX):

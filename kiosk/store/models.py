@@ -19,7 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 TICKET_STATUSES = ("waiting", "called", "served", "no_show", "void")
-OUTBOX_STATES = ("pending", "sent", "dead")
+PENDING, SENT, DEAD = "pending", "sent", "dead"
+"""The outbox states: waiting to be sent, acknowledged by the server, the dead letter."""
+OUTBOX_STATES = (PENDING, SENT, DEAD)
 RECORD_KINDS = ("service_request", "ticket_event", "audit")
 ROLES = ("operator", "admin")
 
@@ -118,7 +120,7 @@ class OutboxEntry(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
-    state: Mapped[str] = mapped_column(String(16), nullable=False, default="pending")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

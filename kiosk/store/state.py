@@ -14,6 +14,7 @@ _WRITE = text(
     "INSERT INTO kiosk_state (key, value) VALUES (:key, :value) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
+_DELETE = text("DELETE FROM kiosk_state WHERE key = :key")
 
 
 def read_state(session: Session, key: str) -> str | None:
@@ -22,3 +23,7 @@ def read_state(session: Session, key: str) -> str | None:
 
 def write_state(session: Session, key: str, value: str) -> None:
     session.execute(_WRITE, {"key": key, "value": value})
+
+
+def delete_state(session: Session, key: str) -> None:
+    session.execute(_DELETE, {"key": key})

@@ -8,7 +8,6 @@ the database or the printer runs through ``kiosk.ui.tasks.run_task``.
 from __future__ import annotations
 
 import gc
-import importlib.util
 import logging
 import os
 import signal
@@ -39,6 +38,7 @@ from kiosk.ui.widgets.overlay import Overlay
 
 if TYPE_CHECKING:
     from kiosk.bootstrap import KioskApp
+    from kiosk.ui.sync_bridge import SyncBridge
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class MainWindow(QWidget):
         self,
         app: KioskApp,
         *,
-        sync_bridge: Any = None,
+        sync_bridge: SyncBridge | None = None,
         idle_timeout_s: float | None = None,
         idle_countdown_s: int = MIN_COUNTDOWN_S,
         refresh_queue: bool = True,
@@ -67,7 +67,6 @@ class MainWindow(QWidget):
         self.app = app
         self.catalogue = app.catalogue
         self.sync_bridge = sync_bridge
-        self.sync_notify = getattr(sync_bridge, "notify_submitted", None)
         self.queue = None
         self.form_screen: FormScreen | None = None
         self.staff_area: QWidget | None = None
@@ -347,11 +346,8 @@ class MainWindow(QWidget):
             # Deleting the form's widgets is the biggest piece of GUI work here: do it in
             # its own turn of the event loop, after the success screen is up.
             QTimer.singleShot(0, self._drop_form)
-            if self.sync_notify is not None:
-                try:
-                    self.sync_notify()
-                except Exception:  # noqa: BLE001 - sync is best effort; the outbox keeps it
-                    log.exception("the sync bridge could not be told of a new request")
+            if self.sync_bridge is not None:
+                self.sync_bridge.notify_submitted()
         QTimer.singleShot(0, self.refresh_queue)
 
     def _printout(self, ticket: Any, service: Any, answers: dict | None) -> Any:
@@ -420,18 +416,13 @@ class MainWindow(QWidget):
         return isinstance(page, Screen) and page is not self.home
 
     def open_staff_area(self) -> None:
-        if self.staff_area is not None or importlib.util.find_spec("kiosk.ui.console") is None:
+        if self.staff_area is not None:
             return
-        from kiosk.ui import console
+        from kiosk.ui.console import StaffArea
 
-        staff_area_class = getattr(console, "StaffArea", None)
-        if staff_area_class is None:
-            return
         # The PIN page goes back to Home after the residents' idle time: whoever opened it
         # may be a resident who found the corner and walked away.
-        area = staff_area_class(
-            self.app, self.sync_bridge, self.stack, pin_idle_s=self.idle_timeout_s
-        )
+        area = StaffArea(self.app, self.sync_bridge, self.stack, pin_idle_s=self.idle_timeout_s)
         self.staff_area = area
         self.stack.addWidget(area)
         area.closed.connect(self._close_staff_area)
@@ -504,32 +495,21 @@ def ensure_qapp() -> QApplication:
     return qapp
 
 
-def make_sync_bridge(app: KioskApp) -> Any:
-    """The background sync and its Qt bridge, when the kiosk has a server token.
-
-    The worker is a plain thread from ``sync``; the bridge turns its callbacks into signals.
-    Without a token (or if anything fails) the kiosk works offline: the outbox keeps
-    every record for a later ``kiosk-sync push``.
+def make_sync_bridge(app: KioskApp) -> SyncBridge:
+    """The background sync and its Qt bridge. Without a server token (or if the worker
+    cannot start) the bridge says sync is not set up and the kiosk works offline: the
+    outbox keeps every record for a later ``kiosk-sync push``.
     """
-    if not app.settings.server.token:
-        return None
-    if importlib.util.find_spec("kiosk.ui.sync_bridge") is None:
-        return None
+    from kiosk.ui.sync_bridge import SyncBridge
+
     try:
-        from functools import partial
-
-        from kiosk.ui.sync_bridge import SyncBridge
-        from sync.client import SyncClient
-        from sync.pusher import retry_dead
-        from sync.worker import SyncWorker
-
-        worker = SyncWorker(app, SyncClient(app.settings.server))
-        bridge = SyncBridge(worker, retry_dead=partial(retry_dead, app))
-        worker.start()
-        return bridge
+        worker = app.sync_worker()
+        if worker is not None:
+            worker.start()
     except Exception:  # noqa: BLE001 - the kiosk works offline without it
         log.exception("background sync could not start; requests stay in the outbox")
-        return None
+        worker = None
+    return SyncBridge(worker, retry_dead=app.outbox.retry_dead)
 
 
 def install_excepthook(window: MainWindow) -> None:
@@ -629,8 +609,7 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
     code = qapp.exec()
     window.quit_app()  # the loop has ended, whatever ended it: the window may close now
     window.close()
-    if bridge is not None and hasattr(bridge, "stop"):
-        bridge.stop()
+    bridge.stop()
     return code
 
 

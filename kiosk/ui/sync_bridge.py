@@ -2,24 +2,24 @@
 
 The worker calls back on its own thread; ``state_changed`` is emitted on the GUI thread
 through a queued connection, so a slot may touch widgets. Without a worker (sync not set
-up on this kiosk) the bridge still works: ``configured`` is False and the actions do
-nothing but report that.
+up on this kiosk) the bridge still works: ``configured`` is False, ``sync_now`` does
+nothing, and ``retry_dead`` still puts rejected records back for a later push.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from sync.worker import SyncState, SyncWorker
 
 
 class SyncBridge(QObject):
     state_changed = Signal(object)
-    """The worker's latest state dataclass (pending, sent, dead, last_success_at ...)."""
+    """The worker's latest ``SyncState`` (pending, sent, dead, last_success_at ...)."""
     retry_done = Signal(object, object)
     """``(count, error)`` after ``retry_dead``: how many records went back in the queue."""
 
@@ -27,18 +27,17 @@ class SyncBridge(QObject):
 
     def __init__(
         self,
-        worker: Any | None = None,
+        worker: SyncWorker | None,
         *,
-        retry_dead: Callable[[], Any] | None = None,
+        retry_dead: Callable[[], int],
         parent: QObject | None = None,
     ) -> None:
-        """``worker``: a ``sync.worker.SyncWorker`` (started by the caller). ``retry_dead``: a
-        callable that moves the dead letters back to pending; by default
-        ``sync.pusher.retry_dead(worker.parts)``."""
+        """``worker``: the started background sync, or None. ``retry_dead``: moves the dead
+        letters back to pending (``KioskOutbox.retry_dead``)."""
         super().__init__(parent)
         self.worker = worker
         self._retry_dead = retry_dead
-        self.state: Any = getattr(worker, "state", None) if worker is not None else None
+        self.state: SyncState | None = worker.state if worker is not None else None
         self._from_worker.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         if worker is not None:
             self._subscribe(worker)
@@ -47,33 +46,29 @@ class SyncBridge(QObject):
     def configured(self) -> bool:
         return self.worker is not None
 
-    def _subscribe(self, worker: Any) -> None:
-        """Take over ``worker.on_state`` (``sync.worker.SyncWorker``), keeping any callback
-        that was already there."""
-        if not hasattr(worker, "on_state"):
-            log.warning("the sync worker has no on_state callback; the admin panel polls it")
-            return
+    def _subscribe(self, worker: SyncWorker) -> None:
+        """Take over ``worker.on_state``, keeping any callback that was already there."""
         earlier = worker.on_state
 
-        def both(state: object) -> None:
+        def both(state: SyncState) -> None:
             if earlier is not None:
                 earlier(state)
             self.on_worker_state(state)
 
         worker.on_state = both if earlier is not None else self.on_worker_state
 
-    def on_worker_state(self, state: object) -> None:
+    def on_worker_state(self, state: SyncState) -> None:
         """Called by the worker on its own thread: hand the state over to the GUI thread."""
         self._from_worker.emit(state)
 
     @Slot(object)
-    def _deliver(self, state: object) -> None:
+    def _deliver(self, state: SyncState) -> None:
         self.state = state
         self.state_changed.emit(state)
 
     def poll(self) -> None:
-        """Re-read the worker's state (for workers without a callback)."""
-        if self.worker is not None and getattr(self.worker, "state", None) is not None:
+        """Re-read the worker's state now (the admin panel, when it opens)."""
+        if self.worker is not None:
             self._deliver(self.worker.state)
 
     # --- commands: each returns at once; the worker does the work on its thread ------------
@@ -88,19 +83,8 @@ class SyncBridge(QObject):
         self.worker.sync_now()
         return True
 
-    def retry_dead(self) -> bool:
+    def retry_dead(self) -> None:
         """Put rejected records back in the queue, off the GUI thread; ``retry_done`` follows."""
-        action = self._retry_dead or getattr(self.worker, "retry_dead", None)
-        if action is None and getattr(self.worker, "parts", None) is not None:
-            parts = self.worker.parts
-
-            def action() -> int:
-                from sync.pusher import retry_dead
-
-                return retry_dead(parts)
-
-        if action is None:
-            return False
         from kiosk.ui.tasks import run_task
 
         def done(result: object, error: BaseException | None) -> None:
@@ -108,8 +92,7 @@ class SyncBridge(QObject):
             if error is None and self.worker is not None:
                 self.worker.sync_now()
 
-        run_task(action, done, kind="db")
-        return True
+        run_task(self._retry_dead, done, kind="db")
 
     def stop(self) -> None:
         if self.worker is not None:

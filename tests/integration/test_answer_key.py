@@ -20,8 +20,8 @@ from kiosk.bootstrap import build_app, open_store
 from kiosk.config import KioskSettings, demo_config_text
 from kiosk.store.answer_cipher import AnswerKeyError
 from kiosk.store.models import ServiceRequest
+from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
-from sync.cli import main as kiosk_sync
 from tests.samples import KTP_BARU
 
 
@@ -161,7 +161,7 @@ def test_kiosk_and_kiosk_sync_stop_with_words_when_the_key_is_missing(tmp_path, 
     key = demo / "data" / "keys" / "answers.key"
     key.unlink()
 
-    for module, *args in (["kiosk", "--self-check"], ["sync.cli", "status"]):
+    for module, *args in (["kiosk", "--self-check"], ["kiosk.sync_cli", "status"]):
         done = _demo(module, *args, home=tmp_path)
         assert done.returncode != 0, module
         assert "answers key" in done.stderr and "missing" in done.stderr, done.stderr[-2000:]

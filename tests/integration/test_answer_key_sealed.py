@@ -17,8 +17,8 @@ from kiosk.config import parse_config
 from kiosk.store.answer_cipher import AnswerKeyError
 from kiosk.store.answer_key import CREDENTIAL_NAME
 from kiosk.store.models import ServiceRequest
+from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
-from sync.cli import main as kiosk_sync
 from tests.fake_systemd_creds import CALLS_ENV, SECRET_ENV, install
 from tests.samples import KTP_BARU
 

@@ -18,7 +18,7 @@ from kiosk.config import parse_config
 from kiosk.store.identity import KioskIdentityChanged
 from kiosk.usecases import issue_ticket, submit_request
 from sync.client import SyncClient
-from sync.pusher import outbox_status, push_pending
+from sync.pusher import push_pending
 from tests.samples import KTP_BARU
 
 
@@ -50,7 +50,7 @@ def test_a_changed_identity_is_refused_while_old_records_are_pending(tmp_path, k
     assert 'kiosk_id = "rgj-1"' in words and "kiosk-sync push" in words
     assert refused.value.pending == {("rgj-1", "rogojampi"): 3}
     app = build_app(settings(data))  # the old config still starts, nothing was changed
-    assert outbox_status(app).pending == 3
+    assert app.outbox.status().pending == 3
     app.close()
 
 
@@ -59,7 +59,7 @@ def test_after_pushing_with_the_old_config_the_new_identity_starts(server, tmp_p
     token = server.add_kiosk("rgj-1")
     kiosk_with_unsent_records(data, url=server.url, token=token)
     old = build_app(settings(data, url=server.url, token=token))
-    summary = push_pending(old, SyncClient(old.settings.server), include_not_due=True)
+    summary = push_pending(old.outbox, SyncClient(old.settings.server), include_not_due=True)
     old.close()
     assert summary.rejected == 0 and summary.remaining == 0
 
@@ -67,7 +67,7 @@ def test_after_pushing_with_the_old_config_the_new_identity_starts(server, tmp_p
     new = build_app(settings(data, "gtg-1", "genteng", url=server.url, token=new_token))
     try:
         issue_ticket(new.context, "KTP_BARU")
-        summary = push_pending(new, SyncClient(new.settings.server), include_not_due=True)
+        summary = push_pending(new.outbox, SyncClient(new.settings.server), include_not_due=True)
     finally:
         new.close()
     assert (summary.accepted, summary.rejected) == (1, 0)  # the new ticket's event
@@ -87,7 +87,7 @@ def test_kiosk_and_kiosk_sync_refuse_with_words_and_no_traceback(tmp_path):
         encoding="utf-8",
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    for module, *args in (["kiosk", "--self-check"], ["sync.cli", "status"]):
+    for module, *args in (["kiosk", "--self-check"], ["kiosk.sync_cli", "status"]):
         done = subprocess.run(
             [sys.executable, "-m", module, "--config", str(config), *args],
             env=env,

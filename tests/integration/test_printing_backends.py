@@ -17,9 +17,9 @@ from types import SimpleNamespace
 import pytest
 from pypdf import PdfReader
 
+from devtools.samples import sample_day_report, sample_receipt, sample_ticket
 from printing import PrinterSettings, PrinterUnavailable, make_printer
 from printing.escpos_render import render_escpos
-from printing.samples import sample_day_report, sample_receipt, sample_ticket
 
 # What an Epson-compatible printer answers to DLE EOT 1, 2, 3 and 4 in each condition, bit by
 # bit from the Epson ESC/POS Command Reference, "DLE EOT" (reference_en/escpos/dle_eot.html):

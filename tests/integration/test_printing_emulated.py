@@ -16,8 +16,8 @@ import zxingcpp
 from PIL import ImageOps
 
 from devtools.escpos_emulator import Emulation, emulate_many
+from devtools.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 from printing.escpos_render import PROFILES, render_escpos
-from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 from tests.printed import as_queue_number, dark_share, read_text_with_ocr
 
 # name -> (printout, native QR?, the queue number it shows, the QR payload it carries)

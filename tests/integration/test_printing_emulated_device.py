@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from devtools.escpos_emulator import EmulatedPrinterServer
+from devtools.samples import sample_ticket
 from printing import PrinterSettings, PrinterUnavailable, make_printer
-from printing.samples import sample_ticket
 
 
 @pytest.fixture(scope="module")

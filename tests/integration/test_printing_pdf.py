@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
+from devtools.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 from printing import DayReport, DayReportRow, render_pdf
-from printing.samples import sample_day_report, sample_receipt, sample_test_page, sample_ticket
 
 MM = 72 / 25.4
 

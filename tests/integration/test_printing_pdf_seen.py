@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
+from devtools.samples import sample_receipt, sample_ticket
 from printing import render_pdf
-from printing.samples import sample_receipt, sample_ticket
 from tests.printed import (
     POINTS_PER_INCH,
     as_queue_number,

@@ -74,7 +74,7 @@ def test_kiosk_sync_purge_command(tmp_path):
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "sync.cli", "--config", str(config), "purge"],
+        [sys.executable, "-m", "kiosk.sync_cli", "--config", str(config), "purge"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -98,7 +98,7 @@ def test_kiosk_sync_backup_makes_an_owner_only_consistent_copy(tmp_path):
         [
             sys.executable,
             "-m",
-            "sync.cli",
+            "kiosk.sync_cli",
             "--config",
             str(config),
             "backup",

@@ -19,10 +19,9 @@ from kiosk.bootstrap import build_app
 from kiosk.clock import wib_day
 from kiosk.config import KioskSettings
 from kiosk.store.models import OutboxEntry, ServiceRequest
+from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
 from kiosk.usecases.privacy import GRACE_DAYS, purge_personal_data, retention_forecast
-from sync.cli import main as kiosk_sync
-from sync.pusher import retry_dead
 from tests.fakes import SteppingClock
 from tests.samples import KTP_BARU
 
@@ -89,7 +88,7 @@ def test_dead_and_never_sent_answers_are_purged_after_retention_and_grace(app, c
     assert outbox(app, never_sent) == ("dead", "answers purged: not sent within 60 days")
     assert outbox(app, dead)[0] == "dead"
     assert outbox(app, young) == ("pending", None)
-    retry_dead(app)
+    app.outbox.retry_dead()
     assert outbox(app, dead)[0] == outbox(app, never_sent)[0] == "dead"  # never sent emptied
 
 

@@ -44,7 +44,7 @@ def test_a_damaged_answers_key_stops_start_up_with_words_and_is_kept(tmp_path):
     assert first.returncode == 0, first.stderr[-2000:]
     key = tmp_path / "demo" / "data" / "keys" / "answers.key"
     key.write_bytes(b"cut short")  # e.g. a restore that went wrong
-    for module, *args in (["kiosk", "--self-check"], ["sync.cli", "status"]):
+    for module, *args in (["kiosk", "--self-check"], ["kiosk.sync_cli", "status"]):
         done = _demo(module, *args, home=tmp_path)
         assert done.returncode != 0, module
         assert "answers key" in done.stderr and "damaged" in done.stderr, done.stderr[-2000:]

@@ -13,11 +13,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from kiosk.sync_cli import EXIT_AUTH
+from kiosk.sync_cli import main as kiosk_sync
 from mpp_server.cli import main as mpp_server
 from mpp_server.db import open_engine
 from mpp_server.models import Kiosk
-from sync.cli import EXIT_AUTH
-from sync.cli import main as kiosk_sync
 from tests.integration.test_sync_cli import seed, write_config
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sync.backlog import seed_audit_backlog
-from sync.cli import main
+from devtools.backlog import seed_audit_backlog
+from kiosk.sync_cli import main
 from sync.lock import PushLock
 
 

@@ -19,12 +19,12 @@ import pytest
 
 from kiosk.bootstrap import KioskApp, build_app
 from kiosk.config import load_config
+from kiosk.sync_cli import main
 from kiosk.usecases import issue_ticket
 from kiosk.usecases.clock_check import clock_status
 from mpp_server.app import create_app
 from mpp_server.db import add_kiosk
 from sync.backoff import Backoff
-from sync.cli import main
 from sync.client import SyncClient
 from sync.pusher import push_pending
 from sync.worker import SyncWorker
@@ -54,7 +54,7 @@ def hour_behind(server: ServerProcess, tmp_path: Path):
     app = kiosk_at(config, -timedelta(hours=1))
     issue_ticket(app.context, "LEGALISIR")
     client = SyncClient(app.settings.server, backoff=Backoff(0.01, 0.05))
-    summary = push_pending(app, client)
+    summary = push_pending(app.outbox, client)
     assert (summary.accepted, summary.remaining) == (1, 0)
     yield app, config
     client.close()
@@ -110,7 +110,7 @@ def test_the_worker_health_probe_measures_a_clock_set_while_it_runs(server, tmp_
     app = build_app(load_config(config), clock=lambda: datetime.now(UTC) + offset[0])
     states = []
     worker = SyncWorker(
-        app,
+        app.outbox,
         SyncClient(app.settings.server, max_tries=1),
         on_state=states.append,
         interval_s=3600,
@@ -183,9 +183,9 @@ def test_a_server_from_before_the_skew_field_still_gets_the_records(server_db_ur
     client = SyncClient(kiosk.settings.server, backoff=Backoff(0.01, 0.05))
     try:
         issue_ticket(kiosk.context, "LEGALISIR")
-        summary = push_pending(kiosk, client)
+        summary = push_pending(kiosk.outbox, client)
         issue_ticket(kiosk.context, "LEGALISIR")
-        again = push_pending(kiosk, client)
+        again = push_pending(kiosk.outbox, client)
     finally:
         client.close()
         kiosk.close()

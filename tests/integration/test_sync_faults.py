@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from devtools.backlog import seed_audit_backlog
 from kiosk.store.models import OutboxEntry
-from sync.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncAuthError, SyncClient
-from sync.pusher import outbox_status, push_pending
+from sync.pusher import push_pending
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_429_retry_after_is_honoured_then_the_batch_goes(kiosk):
     kiosk.faults.answer(429, b'{"error":"slow down"}', headers={"Retry-After": "2"})
     sleeps: list[float] = []
 
-    summary = push_pending(kiosk, client_for(kiosk, sleeps))
+    summary = push_pending(kiosk.outbox, client_for(kiosk, sleeps))
 
     assert summary.accepted == 10
     assert sleeps and sleeps[0] >= 2
@@ -74,13 +74,13 @@ def test_5xx_is_retried_with_backoff_and_then_left_for_later(kiosk):
     kiosk.faults.answer(503, times=4)
     sleeps: list[float] = []
 
-    summary = push_pending(kiosk, client_for(kiosk, sleeps, max_tries=4))
+    summary = push_pending(kiosk.outbox, client_for(kiosk, sleeps, max_tries=4))
 
     assert (summary.failed_batches, summary.fatal, summary.remaining) == (1, False, 10)
     assert kiosk.faults.seen == 4 and len(sleeps) == 3
     assert all(e.state == "pending" and e.next_attempt_at is not None for e in entries(kiosk))
-    assert push_pending(kiosk, client_for(kiosk)).accepted == 0  # not due yet
-    assert push_pending(kiosk, client_for(kiosk), include_not_due=True).accepted == 10
+    assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 0  # not due yet
+    assert push_pending(kiosk.outbox, client_for(kiosk), include_not_due=True).accepted == 10
 
 
 def _defer_all_by(app: Any, delta: timedelta) -> None:
@@ -98,14 +98,14 @@ def test_a_deferral_made_before_the_clock_was_set_back_does_not_strand_records(k
     seed_audit_backlog(kiosk.store.engine, 10)
     _defer_all_by(kiosk, timedelta(days=365))  # deferred when the clock said next year
 
-    assert push_pending(kiosk, client_for(kiosk)).accepted == 10
+    assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 10
 
 
 def test_a_real_deferral_still_waits(kiosk):
     seed_audit_backlog(kiosk.store.engine, 10)
     _defer_all_by(kiosk, timedelta(minutes=10))  # within the backoff's longest wait
 
-    assert push_pending(kiosk, client_for(kiosk)).accepted == 0
+    assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 0
 
 
 def test_captive_portal_html_200_marks_nothing(kiosk):
@@ -113,7 +113,7 @@ def test_captive_portal_html_200_marks_nothing(kiosk):
     portal = b"<html><body>Login to Wifi.id</body></html>"
     kiosk.faults.answer(200, portal, content_type="text/html", times=3)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert summary.fatal and summary.accepted == 0
     assert "captive portal" in summary.last_error
@@ -130,7 +130,7 @@ def test_a_200_that_is_not_a_full_protocol_answer_marks_nothing(kiosk, body):
     seed_audit_backlog(kiosk.store.engine, 3)
     kiosk.faults.answer(200, body)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert summary.fatal and summary.sent == 0
     assert {e.state for e in entries(kiosk)} == {"pending"}
@@ -140,7 +140,7 @@ def test_other_4xx_is_not_retried_blindly(kiosk):
     seed_audit_backlog(kiosk.store.engine, 3)
     kiosk.faults.answer(400, b'{"error":"bad"}', times=5)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert summary.fatal and kiosk.faults.seen == 1
     assert "400" in summary.last_error
@@ -151,7 +151,7 @@ def test_403_stops_and_raises(kiosk):
     kiosk.faults.answer(403, b'{"error":"forbidden","detail":"disabled"}')
 
     with pytest.raises(SyncAuthError):
-        push_pending(kiosk, client_for(kiosk))
+        push_pending(kiosk.outbox, client_for(kiosk))
     assert {e.state for e in entries(kiosk)} == {"pending"}
 
 
@@ -159,10 +159,10 @@ def test_413_splits_the_batch_and_a_single_oversized_record_goes_dead(kiosk):
     seed_audit_backlog(kiosk.store.engine, 120, detail_bytes=60_000)  # 7 MB in one batch
     seed_audit_backlog(kiosk.store.engine, 1, detail_bytes=6_000_000)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert (summary.accepted, summary.rejected, summary.remaining) == (120, 1, 0)
-    assert outbox_status(kiosk).dead_reasons == {"too_large": 1}
+    assert kiosk.outbox.status().dead_reasons == {"too_large": 1}
     assert server_count(kiosk) == 120
 
 
@@ -221,7 +221,7 @@ def test_connection_resets_are_retried(faulty_server, kiosk_factory):
     )
     seed_audit_backlog(app.store.engine, 10)
 
-    summary = push_pending(app, client_for(app, max_tries=4))
+    summary = push_pending(app.outbox, client_for(app, max_tries=4))
 
     proxy.close()
     assert (summary.accepted, summary.failed_batches) == (10, 0)

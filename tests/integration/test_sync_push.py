@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from devtools.backlog import seed_audit_backlog
 from kiosk.store.models import OutboxEntry, ServiceRequest
 from kiosk.usecases import issue_ticket, submit_request
-from sync.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncAuthError, SyncClient
-from sync.pusher import outbox_status, push_pending, reconcile, retry_dead
+from sync.pusher import push_pending, reconcile
 from tests.integration.conftest import LEGALISIR_ANSWERS
 
 
@@ -48,25 +48,25 @@ def test_requests_tickets_and_audit_reach_the_server_once(server, kiosk_factory)
     issue_ticket(kiosk.context, "LEGALISIR")
     seed_audit_backlog(kiosk.store.engine, 3)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert (summary.accepted, summary.rejected, summary.remaining) == (6, 0, 0)
     assert sorted(server.stored_ids()) == sorted(states(kiosk))
     assert request_id in server.stored_ids()
     assert set(states(kiosk).values()) == {"sent"}
-    assert outbox_status(kiosk).last_success_at is not None
+    assert kiosk.outbox.status().last_success_at is not None
 
 
 def test_the_same_batch_sent_twice_is_stored_once(server, kiosk_factory):
     kiosk = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
     seed_audit_backlog(kiosk.store.engine, 50)
-    push_pending(kiosk, client_for(kiosk))
+    push_pending(kiosk.outbox, client_for(kiosk))
     with kiosk.store.uow() as uow:  # as if the answer had been lost: all pending again
         for entry in uow.session.scalars(select(OutboxEntry)):
             entry.state = "pending"
         uow.commit()
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert (summary.accepted, summary.duplicate, summary.remaining) == (0, 50, 0)
     assert len(server.stored_ids()) == 50
@@ -77,12 +77,12 @@ def test_server_killed_after_commit_before_answer_then_restarted(server, kiosk_f
     seed_audit_backlog(kiosk.store.engine, 1000)
     server.restart(MPP_TEST_EXIT_AFTER_COMMITS="3")  # dies after committing its 3rd batch
 
-    first = push_pending(kiosk, client_for(kiosk))
+    first = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert first.failed_batches == 1 and first.accepted == 200
     assert len(server.stored_ids()) == 300  # the third batch is stored but not acknowledged
     server.restart()
-    second = push_pending(kiosk, client_for(kiosk))
+    second = push_pending(kiosk.outbox, client_for(kiosk))
     assert (second.accepted, second.duplicate, second.remaining) == (700, 100, 0)
     assert sorted(server.stored_ids()) == sorted(states(kiosk))
 
@@ -93,20 +93,20 @@ def test_answer_lost_to_a_read_timeout_is_a_duplicate_next_time(server, kiosk_fa
     kiosk = kiosk_factory(server.url, token, read_timeout_s=0.5)
     seed_audit_backlog(kiosk.store.engine, 10)
 
-    first = push_pending(kiosk, client_for(kiosk, max_tries=1))
+    first = push_pending(kiosk.outbox, client_for(kiosk, max_tries=1))
 
     assert first.failed_batches == 1 and "timed out" in (first.last_error or "")
     assert set(states(kiosk).values()) == {"pending"}
     assert len(server.stored_ids()) == 10
     server.restart()
-    second = push_pending(kiosk, client_for(kiosk))
+    second = push_pending(kiosk.outbox, client_for(kiosk))
     assert (second.duplicate, second.remaining) == (10, 0)
 
 
 def test_same_id_different_content_is_a_conflict_and_never_overwritten(server, kiosk_factory):
     kiosk = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
     request_id = submit(kiosk)
-    push_pending(kiosk, client_for(kiosk))
+    push_pending(kiosk.outbox, client_for(kiosk))
     with kiosk.store.uow() as uow:  # a buggy kiosk changes a sent record and resends it
         request = uow.session.get(ServiceRequest, request_id)
         request.language = "en"
@@ -115,11 +115,11 @@ def test_same_id_different_content_is_a_conflict_and_never_overwritten(server, k
             entry.state = "pending"
         uow.commit()
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert summary.rejected == 1
     assert states(kiosk)[request_id] == "dead"
-    assert outbox_status(kiosk).dead_reasons == {"conflict": 1}
+    assert kiosk.outbox.status().dead_reasons == {"conflict": 1}
 
 
 def test_invalid_answers_go_to_the_dead_letter_and_the_rest_go_on(server, kiosk_factory):
@@ -133,11 +133,11 @@ def test_invalid_answers_go_to_the_dead_letter_and_the_rest_go_on(server, kiosk_
         uow.commit()
     seed_audit_backlog(kiosk.store.engine, 5)
 
-    summary = push_pending(kiosk, client_for(kiosk, max_tries=1), batch_size=3)
+    summary = push_pending(kiosk.outbox, client_for(kiosk, max_tries=1), batch_size=3)
 
     assert (summary.rejected, summary.remaining) == (1, 0)
     assert summary.accepted == 11  # ten audit entries and the ticket's "issued" event
-    status = outbox_status(kiosk)
+    status = kiosk.outbox.status()
     assert status.dead == 1
     (reason,) = status.dead_reasons
     assert reason.startswith("invalid_answers") and '"nik": "nik_length"' in reason
@@ -152,8 +152,8 @@ def test_retry_dead_puts_dead_letters_back(server, kiosk_factory):
             entry.state = "dead"
         uow.commit()
 
-    assert retry_dead(kiosk) == 3
-    assert push_pending(kiosk, client_for(kiosk)).accepted == 3
+    assert kiosk.outbox.retry_dead() == 3
+    assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 3
 
 
 def test_a_wrong_token_stops_the_push_and_marks_nothing(server, kiosk_factory):
@@ -162,29 +162,29 @@ def test_a_wrong_token_stops_the_push_and_marks_nothing(server, kiosk_factory):
     seed_audit_backlog(kiosk.store.engine, 5)
 
     with pytest.raises(SyncAuthError) as raised:
-        push_pending(kiosk, client_for(kiosk))
+        push_pending(kiosk.outbox, client_for(kiosk))
 
     assert raised.value.status == 401
     assert set(states(kiosk).values()) == {"pending"}
-    assert "401" in (outbox_status(kiosk).last_error or "")
+    assert "401" in (kiosk.outbox.status().last_error or "")
 
 
 def test_another_kiosks_token_cannot_write_this_kiosks_records(server, kiosk_factory):
     kiosk = kiosk_factory(server.url, server.add_kiosk("k-genteng-1", outpost="genteng"))
     seed_audit_backlog(kiosk.store.engine, 2)
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert summary.rejected == 2
-    assert outbox_status(kiosk).dead_reasons == {"wrong_kiosk": 2}
+    assert kiosk.outbox.status().dead_reasons == {"wrong_kiosk": 2}
     assert server.stored_ids() == []
 
 
 def test_reconcile_requeues_what_the_server_lost(server, kiosk_factory):
     kiosk = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
     ids = seed_audit_backlog(kiosk.store.engine, 20)
-    push_pending(kiosk, client_for(kiosk))
-    assert reconcile(kiosk, client_for(kiosk)).ok
+    push_pending(kiosk.outbox, client_for(kiosk))
+    assert reconcile(kiosk.outbox, client_for(kiosk)).ok
     from sqlalchemy import delete
 
     from mpp_server.db import open_engine
@@ -195,11 +195,11 @@ def test_reconcile_requeues_what_the_server_lost(server, kiosk_factory):
         connection.execute(delete(StoredRecord).where(StoredRecord.id.in_(ids[:4])))
     engine.dispose()
 
-    result = reconcile(kiosk, client_for(kiosk))
+    result = reconcile(kiosk.outbox, client_for(kiosk))
 
     assert (result.server_count, result.local_sent, result.requeued) == (16, 20, 4)
-    assert push_pending(kiosk, client_for(kiosk)).accepted == 4
-    assert reconcile(kiosk, client_for(kiosk)).digest_matches
+    assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 4
+    assert reconcile(kiosk.outbox, client_for(kiosk)).digest_matches
 
 
 def test_a_lost_request_whose_answers_were_purged_goes_to_the_dead_letter(server, kiosk_factory):
@@ -210,7 +210,7 @@ def test_a_lost_request_whose_answers_were_purged_goes_to_the_dead_letter(server
 
     kiosk = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
     request_id = submit(kiosk)
-    push_pending(kiosk, client_for(kiosk))
+    push_pending(kiosk.outbox, client_for(kiosk))
     with kiosk.store.uow() as uow:  # purged after the server acknowledged it
         uow.session.execute(
             update(ServiceRequest).where(ServiceRequest.id == request_id).values(answers=None)
@@ -221,8 +221,8 @@ def test_a_lost_request_whose_answers_were_purged_goes_to_the_dead_letter(server
         connection.execute(delete(StoredRecord).where(StoredRecord.id == request_id))
     engine.dispose()
 
-    result = reconcile(kiosk, client_for(kiosk))
+    result = reconcile(kiosk.outbox, client_for(kiosk))
 
     assert result.requeued == 0
     assert states(kiosk)[request_id] == "dead"
-    assert push_pending(kiosk, client_for(kiosk)).rejected == 0
+    assert push_pending(kiosk.outbox, client_for(kiosk)).rejected == 0

@@ -16,7 +16,7 @@ from kiosk.usecases import issue_ticket
 from kiosk.usecases.recording import enqueue, new_id
 from sync.backoff import Backoff
 from sync.client import SyncClient
-from sync.pusher import outbox_status, push_pending
+from sync.pusher import push_pending
 
 
 @pytest.fixture
@@ -58,9 +58,9 @@ def add_unreadable_request(app: Any) -> str:
 
 def test_an_unreadable_record_goes_to_the_dead_letter_and_the_rest_is_sent(kiosk):
     request_id = add_unreadable_request(kiosk)
-    assert outbox_status(kiosk).sent == 0  # nothing has gone yet
+    assert kiosk.outbox.status().sent == 0  # nothing has gone yet
 
-    summary = push_pending(kiosk, client_for(kiosk))
+    summary = push_pending(kiosk.outbox, client_for(kiosk))
 
     assert (summary.accepted, summary.rejected) == (1, 1)  # the ticket's event; the request
     with kiosk.store.uow(read_only=True) as uow:
@@ -69,5 +69,5 @@ def test_an_unreadable_record_goes_to_the_dead_letter_and_the_rest_is_sent(kiosk
         ).one()
         assert dead.state == "dead"
         assert dead.last_error.startswith("local: answers cannot be read")
-    status = outbox_status(kiosk)
+    status = kiosk.outbox.status()
     assert (status.sent, status.dead) == (1, 1)

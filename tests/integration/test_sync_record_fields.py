@@ -66,7 +66,7 @@ def push(app: KioskApp) -> None:
     assert isinstance(clock, KioskClock)
     clock.now = None  # it is later now
     client = SyncClient(app.settings.server, backoff=Backoff(base_s=0.01, ceiling_s=0.05))
-    summary = push_pending(app, client)
+    summary = push_pending(app.outbox, client)
     assert (summary.accepted, summary.rejected, summary.remaining) == (2, 0, 0)
 
 

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from devtools.backlog import seed_audit_backlog
 from kiosk.bootstrap import build_app
 from kiosk.config import parse_config
 from kiosk.store.models import OutboxEntry
 from mpp_server.app import create_app
 from mpp_server.db import add_kiosk
-from sync.backlog import seed_audit_backlog
-from sync.pusher import outbox_status, push_pending
+from sync.pusher import push_pending
 from tests.integration.conftest import ThreadServer, free_port
 from tests.integration.test_sync_worker import States, client_for, start_worker
 
@@ -192,7 +192,7 @@ def test_a_healthy_probe_does_not_override_a_refused_token(portal_server, kiosk_
     finally:
         worker.stop()
     assert "401" in (refused.last_error or "")
-    assert states.seen[-1].circuit_open and outbox_status(app).pending == 3
+    assert states.seen[-1].circuit_open and app.outbox.status().pending == 3
     assert sum(1 for s in states.seen if s.running) == 1  # the token is still wrong: no retry
 
 
@@ -207,7 +207,7 @@ def test_a_record_put_off_two_thousand_times_is_put_off_again_not_crashed(
         uow.commit()
     faults.answer(503, b'{"error":"busy"}', times=4)
 
-    summary = push_pending(app, client_for(app), include_not_due=True)
+    summary = push_pending(app.outbox, client_for(app), include_not_due=True)
 
     assert (summary.failed_batches, summary.fatal) == (1, False)
     with app.store.uow(read_only=True) as uow:

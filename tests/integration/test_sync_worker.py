@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+from devtools.backlog import seed_audit_backlog
 from kiosk.usecases import submit_request
-from sync.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.lock import PushLock
-from sync.pusher import SyncParts, push_pending
+from sync.pusher import push_pending
 from sync.worker import SyncState, SyncWorker
 from tests.integration.conftest import LEGALISIR_ANSWERS
 
@@ -43,7 +44,7 @@ class States:
 
 def start_worker(app: Any, states: States, **kwargs: Any) -> SyncWorker:
     options = {"interval_s": 60, "probe_interval_s": 0.2, "debounce_s": 0.05, **kwargs}
-    worker = SyncWorker(app, client_for(app), on_state=states, **options)
+    worker = SyncWorker(app.outbox, client_for(app), on_state=states, **options)
     worker.start()
     return worker
 
@@ -100,7 +101,7 @@ def test_a_wrong_token_opens_the_circuit_and_says_why(server, kiosk_factory):
 def test_the_worker_waits_while_an_admin_push_holds_the_lock(server, kiosk_factory):
     app = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"))
     seed_audit_backlog(app.store.engine, 5)
-    lock = PushLock(SyncParts.from_app(app).lock_path)
+    lock = PushLock(app.outbox.lock_path)
     lock.acquire()  # as kiosk-sync push would, from another process
     states = States()
     worker = start_worker(app, states)
@@ -121,12 +122,11 @@ def test_two_pushers_racing_without_the_lock_still_store_each_record_once(
     app = kiosk_factory(server.url, server.add_kiosk("k-rogojampi-1"), batch_size=50)
     seed_audit_backlog(app.store.engine, 1000)
     # Two pushers with different lock files: as if the lock had failed.
-    parts = [SyncParts.from_app(app) for _ in range(2)]
-    parts[1].data_dir = tmp_path / "other-lock"
+    outboxes = [app.outbox, dataclasses.replace(app.outbox, data_dir=tmp_path / "other-lock")]
     summaries = []
     threads = [
-        threading.Thread(target=lambda p=p: summaries.append(push_pending(p, client_for(app))))
-        for p in parts
+        threading.Thread(target=lambda o=o: summaries.append(push_pending(o, client_for(app))))
+        for o in outboxes
     ]
     for thread in threads:
         thread.start()

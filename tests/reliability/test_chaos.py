@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from sync.backlog import seed_audit_backlog
+from devtools.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncClient
-from sync.pusher import outbox_status, reconcile
+from sync.pusher import reconcile
 from sync.worker import SyncState, SyncWorker
 from tests.reliability.chaos_proxy import FAILING, ChaosProxy
 
@@ -44,7 +44,7 @@ def test_5000_records_through_a_chaotic_network_arrive_exactly_once(server, kios
         )
         states: list[SyncState] = []
         worker = SyncWorker(
-            app, client, on_state=states.append, interval_s=0.05, probe_interval_s=3600
+            app.outbox, client, on_state=states.append, interval_s=0.05, probe_interval_s=3600
         )
         worker.start()
         deadline = time.monotonic() + DEADLINE_S
@@ -74,12 +74,12 @@ def test_5000_records_through_a_chaotic_network_arrive_exactly_once(server, kios
     assert final.last_error is None and final.last_success_at is not None
     assert not final.running and not final.circuit_open and final.online is True
     assert not any(s.circuit_open for s in states)
-    status = outbox_status(app)
+    status = app.outbox.status()
     assert (status.pending, status.sent, status.dead, status.last_error) == (0, RECORDS, 0, None)
     # and the server agrees, asked directly (no proxy)
     direct = SyncClient(app.settings.server.model_copy(update={"url": server.url}))
     try:
-        check = reconcile(app, direct)
+        check = reconcile(app.outbox, direct)
     finally:
         direct.close()
     assert check.ok and check.digest_matches and check.server_count == RECORDS

@@ -76,7 +76,7 @@ def test_no_identifier_leaves_the_kiosk_unmasked(server, kiosk_factory, tmp_path
             )
         except ValidationFailed as exc:
             logging.getLogger("kiosk.scan").warning("refused: %s", exc)
-        summary = push_pending(app, SyncClient(app.settings.server), include_not_due=True)
+        summary = push_pending(app.outbox, SyncClient(app.settings.server), include_not_due=True)
         assert summary.accepted >= 6 and summary.remaining == 0
         purge_personal_data(app.context, retention_days=1)
         app.close()
@@ -148,9 +148,9 @@ ON_THE_RECEIPT = ("Wiryawan", "Kusumadinata")
 
 
 def test_no_answer_field_reaches_any_file_the_kiosk_writes(server, kiosk_factory, capsys):
+    from kiosk.sync_cli import main as kiosk_sync
     from kiosk.usecases import issue_ticket
-    from sync.cli import main as kiosk_sync
-    from sync.pusher import outbox_status, reconcile
+    from sync.pusher import reconcile
     from sync.worker import SyncWorker
 
     token = server.add_kiosk("k-rogojampi-1")
@@ -188,15 +188,15 @@ def test_no_answer_field_reaches_any_file_the_kiosk_writes(server, kiosk_factory
                     language="id",
                     notice_version="1",
                 )
-        worker = SyncWorker(app, SyncClient(app.settings.server), debounce_s=0.01)
+        worker = SyncWorker(app.outbox, SyncClient(app.settings.server), debounce_s=0.01)
         worker.start()
         worker.notify_submitted()
         deadline = time.monotonic() + 20
-        while outbox_status(app).pending and time.monotonic() < deadline:
+        while app.outbox.status().pending and time.monotonic() < deadline:
             time.sleep(0.05)
         worker.stop()
-        assert outbox_status(app).pending == 0
-        assert reconcile(app, SyncClient(app.settings.server)).ok
+        assert app.outbox.status().pending == 0
+        assert reconcile(app.outbox, SyncClient(app.settings.server)).ok
         for command in (["status"], ["status", "--json"], ["backup"], ["purge"], ["pull"]):
             assert kiosk_sync(["--config", str(config), *command]) == 0, command
         app.close()

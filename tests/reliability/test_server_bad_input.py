@@ -24,13 +24,13 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from sqlalchemy import select, update
 
+from devtools.backlog import seed_audit_backlog
 from mpp_server.db import open_engine
 from mpp_server.models import Kiosk, StoredRecord
-from sync.backlog import seed_audit_backlog
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.protocol import MAX_BODY_BYTES
-from sync.pusher import outbox_status, push_pending
+from sync.pusher import push_pending
 
 GOOD = ("k-good-1", "rogojampi")
 OTHER = ("k-other-1", "rogojampi")  # same outpost, another kiosk
@@ -173,7 +173,7 @@ def target(server, kiosk_factory):
     other = kiosk_factory(server.url, tokens["other"], "other", kiosk_id=OTHER[0])
     other_ids = seed_audit_backlog(other.store.engine, 20)
     with _client(other) as client:
-        assert push_pending(other, client).accepted == 20
+        assert push_pending(other.outbox, client).accepted == 20
     attack = Attack(server.url, tokens)
     yield attack, good, other_ids, engine
     attack.session.close()
@@ -208,7 +208,7 @@ class GoodKiosk(threading.Thread):
                 if self.done.is_set() or time.monotonic() > deadline:
                     break
                 self.ids += seed_audit_backlog(self.app.store.engine, 10)
-                summary = push_pending(self.app, client)
+                summary = push_pending(self.app.outbox, client)
                 self.accepted += summary.accepted
                 if summary.last_error:
                     self.errors.append(summary.last_error)
@@ -226,8 +226,8 @@ def _check_after(attack: Attack, good: Any, good_kiosk: GoodKiosk, other_ids, en
     assert good_kiosk.errors == [] and good_kiosk.accepted > 0
     fresh = seed_audit_backlog(good.store.engine, 25)
     with _client(good) as client:
-        push_pending(good, client)
-    status = outbox_status(good)
+        push_pending(good.outbox, client)
+    status = good.outbox.status()
     assert (status.pending, status.dead) == (0, 0)
     # nothing from the bad requests stored; the other kiosk's records untouched
     stored = _stored(engine)

@@ -47,7 +47,7 @@ class FakeWorker:
 
 def test_bridge_delivers_worker_state_on_the_gui_thread(qtbot):
     worker = FakeWorker()
-    bridge = SyncBridge(worker)
+    bridge = SyncBridge(worker, retry_dead=lambda: 0)
     seen: list[tuple[object, bool]] = []
     bridge.state_changed.connect(
         lambda s: seen.append((s, QThread.currentThread() is bridge.thread()))
@@ -64,7 +64,7 @@ def test_bridge_keeps_an_earlier_callback(qtbot):
     worker = FakeWorker()
     earlier: list[object] = []
     worker.on_state = earlier.append
-    bridge = SyncBridge(worker)
+    bridge = SyncBridge(worker, retry_dead=lambda: 0)
     with qtbot.waitSignal(bridge.state_changed, timeout=2000):
         worker.publish(SyncState(dead=1))
     assert earlier == [SyncState(dead=1)]
@@ -115,7 +115,7 @@ def test_admin_panel_shows_the_kiosk_clock_against_the_servers(qtbot, kiosk):  #
         round_trip_s=0.02,
     )
     worker = FakeWorker()
-    area = StaffArea(kiosk, SyncBridge(worker), callout=CallOutView())
+    area = StaffArea(kiosk, SyncBridge(worker, retry_dead=lambda: 0), callout=CallOutView())
     qtbot.addWidget(area)
     qtbot.addWidget(area.callout)
     area.show()
@@ -166,7 +166,7 @@ def test_chime_is_a_two_tone_wav_and_plays_without_qtmultimedia(qtbot):
 
 @pytest.mark.timeout(120)
 def test_render_all_writes_every_staff_screen(qtbot, kiosk, tmp_path):  # noqa: F811
-    from kiosk.ui.console.screenshots import render_all
+    from devtools.staff_screenshots import render_all
 
     paths = render_all(tmp_path / "shots", kiosk)
     assert len(paths) == 16

@@ -1,7 +1,7 @@
 """``make screenshots`` draws real screens: each PNG has a picture on it, and tesseract reads
 in it the words the screen's own labels and buttons held when it was taken.
 
-The tool runs as ``make screenshots`` runs it (``kiosk.ui.screenshots.main``), on its own
+The tool runs as ``make screenshots`` runs it (``devtools.screenshots.main``), on its own
 throw-away kiosk, cut down to a few screens at one size to stay quick.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from PIL import Image, ImageStat
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from kiosk.ui import screenshots as resident_screenshots
-from kiosk.ui.console import screenshots as staff_screenshots
+from devtools import screenshots as resident_screenshots
+from devtools import staff_screenshots
 from kiosk.ui.i18n import current_language
 from tests.printed import read_page_with_ocr
 

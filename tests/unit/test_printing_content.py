@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
+from devtools.samples import sample_day_report, sample_receipt, sample_ticket
 from printing import Bilingual, PrinterSettings, PrinterUnavailable, ServiceReceipt
 from printing.layout import format_wib, layout
-from printing.samples import sample_day_report, sample_receipt, sample_ticket
 
 
 def test_bilingual_accepts_pairs_and_objects_with_id_and_en() -> None:

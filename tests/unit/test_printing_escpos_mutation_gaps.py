@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from printing import render_escpos
-from printing.samples import (
+from devtools.samples import (
     sample_day_report,
     sample_receipt,
     sample_test_page,
     sample_ticket,
 )
+from printing import render_escpos
 
 ESC, GS = 0x1B, 0x1D
 # Commands with a fixed number of parameter bytes, after ESC or GS.

@@ -12,8 +12,8 @@ import io
 import pypdf
 import pytest
 
+from devtools.samples import sample_day_report, sample_ticket
 from printing import render_pdf
-from printing.samples import sample_day_report, sample_ticket
 
 
 def faces(pdf: bytes) -> dict[str, bool]:

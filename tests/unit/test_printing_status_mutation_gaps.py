@@ -103,8 +103,8 @@ def test_a_pdf_is_titled_with_what_it_is() -> None:
 
     import pypdf
 
+    from devtools.samples import sample_day_report
     from printing import render_pdf
-    from printing.samples import sample_day_report
 
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(sample_day_report(), "a4")))
     assert reader.metadata.title == "DayReport"

@@ -30,9 +30,9 @@ class _LowestDraw(random.Random):
 
 
 def test_a_record_left_for_later_waits_at_least_the_floor():
-    from sync.pusher import SyncParts
+    from kiosk.usecases.outbox import KioskOutbox
 
-    backoff = SyncParts.__dataclass_fields__["retry_backoff"].default_factory()
+    backoff = KioskOutbox.__dataclass_fields__["retry_backoff"].default_factory()
     backoff.rng = _LowestDraw()
     assert backoff.delay(1) == 5.0  # never due again a millisecond later
     assert Backoff(rng=_LowestDraw()).delay(1) == 0.0  # the client's own quick retries may

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.backoff import Backoff
-from sync.client import InsecureServerUrl, SyncClient, parse_retry_after
+from sync.client import SyncClient, parse_retry_after
 from sync.protocol import Record, content_hash, ids_digest
+from sync.server_url import InsecureServerUrl
 
 
 def server(url: str) -> SimpleNamespace:

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from kiosk.store.answer_cipher import AnswerCipher
 from kiosk.store.models import AuditEntry, OutboxEntry, QueueTicket, ServiceRequest, TicketEvent
 from kiosk.usecases import call_next, issue_ticket
+from kiosk.usecases.outbox import LocalRecordError, build_record
 from kiosk.usecases.recording import enqueue, new_id
-from sync.pusher import LocalRecordError, build_record
 
 ACCEPTED_AT = datetime(2026, 11, 27, 1, 0, 30, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from kiosk.store.answer_cipher import AnswerCipher
 from kiosk.store.models import OutboxEntry, QueueTicket, ServiceRequest
 from kiosk.usecases import issue_ticket
+from kiosk.usecases.outbox import LocalRecordError, build_record
 from kiosk.usecases.recording import enqueue, new_id
-from sync.pusher import LocalRecordError, build_record
 
 
 def entry_of(session, record_id: str) -> OutboxEntry:

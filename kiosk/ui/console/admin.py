@@ -28,6 +28,7 @@ from kiosk.ui.console.widgets import (
 )
 from kiosk.ui.i18n import tr
 from kiosk.ui.tasks import run_task
+from sync.worker import SyncState
 
 SECRET_KEYS = {"token"}
 QUIT_CONFIRM_MS = 6000
@@ -135,7 +136,6 @@ class AdminPanel(QWidget):
         self.bridge = sync_bridge
         self.operator: Any = None
         self.printer_state: Any = None
-        self._printer_error: BaseException | None = None
         self.clock: Any = None  # kiosk.usecases.clock_check.ClockStatus, once read
         self._clock_skew_seen: float | None = None
         self.busy = False
@@ -383,32 +383,33 @@ class AdminPanel(QWidget):
     def sync_configured(self) -> bool:
         return self.bridge is not None and self.bridge.configured
 
-    def _show_sync(self, state: Any) -> None:
+    def _show_sync(self, state: SyncState | None) -> None:
         configured = self.sync_configured
-        values = {
-            "pending": getattr(state, "pending", None),
-            "sent": getattr(state, "sent", None),
-            "dead": getattr(state, "dead", None),
-            "last_success": _when(getattr(state, "last_success_at", None)),
-            "last_error": getattr(state, "last_error", None) or "–",
+        shown = state or SyncState()
+        values: dict[str, object] = {
+            "pending": None if state is None else shown.pending,
+            "sent": None if state is None else shown.sent,
+            "dead": None if state is None else shown.dead,
+            "last_success": _when(shown.last_success_at),
+            "last_error": shown.last_error or "–",
         }
         for key, label in self.sync_values.items():
             value = values[key]
             label.setText("–" if value is None else str(value))
         if not configured:
             self.sync_note.setText(tr("staff.admin.sync_not_configured"))
-        elif getattr(state, "running", False):
+        elif shown.running:
             self.sync_note.setText(tr("staff.admin.sync_running"))
-        elif getattr(state, "circuit_open", False):
+        elif shown.circuit_open:
             self.sync_note.setText(tr("staff.admin.sync_circuit_open"))
-        elif getattr(state, "online", None) is False:
+        elif shown.online is False:
             self.sync_note.setText(tr("staff.admin.sync_offline"))
         else:
             self.sync_note.setText("")
         self.sync_note.setVisible(bool(self.sync_note.text()))
         self.sync_now_button.setEnabled(configured)
         self.retry_button.setEnabled(configured and bool(values["dead"]))
-        skew = getattr(state, "clock_skew_s", None)
+        skew = shown.clock_skew_s
         if self.operator is not None and skew is not None and skew != self._clock_skew_seen:
             self._clock_skew_seen = skew
             self.check_clock()  # a new measurement: read the whole picture again
@@ -420,11 +421,12 @@ class AdminPanel(QWidget):
             self.status.show_message("staff.admin.sync_not_configured", "error")
 
     def retry_dead(self) -> None:
-        if self.bridge is not None and self.bridge.retry_dead():
-            self.retry_button.setEnabled(False)
-            self.status.show_message("staff.status_line.working", "info")
-        else:
+        if self.bridge is None:
             self.status.show_message("staff.admin.sync_not_configured", "error")
+            return
+        self.bridge.retry_dead()
+        self.retry_button.setEnabled(False)
+        self.status.show_message("staff.status_line.working", "info")
 
     def _retried(self, count: object, error: BaseException | None) -> None:
         if error is not None:
@@ -432,7 +434,7 @@ class AdminPanel(QWidget):
         else:
             shown = count if isinstance(count, int) else "–"
             self.status.show_message("staff.admin.retried", count=shown)
-        self._show_sync(self.bridge.state)
+        self._show_sync(self.bridge.state if self.bridge is not None else None)
 
     # --- the kiosk's clock ------------------------------------------------------------------
 
@@ -520,8 +522,8 @@ class AdminPanel(QWidget):
     def check_printer(self) -> None:
         printer = self._app.printer
 
-        def done(state: object, error: BaseException | None) -> None:
-            self.printer_state, self._printer_error = state, error
+        def done(state: object, _error: BaseException | None) -> None:
+            self.printer_state = state  # None when the check itself failed: "unknown"
             self._show_printer()
 
         run_task(printer.status, done, kind="io")

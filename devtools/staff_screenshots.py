@@ -8,7 +8,6 @@ writes to the kiosk's database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,28 +18,25 @@ from kiosk.ui.i18n import LANGUAGES, current_language, set_language
 from kiosk.ui.tasks import wait_for_tasks
 from kiosk.usecases import Operator, PinRejected, ServiceQueue, TicketView, TodayQueue
 from printing import PrinterStatus
+from sync.worker import SyncState
 
 SIZES = ((1920, 1080), (1080, 1920))
 DEMO_OPERATOR = Operator(id="demo-admin", name="Siti Rahayu", role="admin")
 
 
-@dataclass
-class _DemoSyncState:
-    pending: int = 12
-    sent: int = 348
-    dead: int = 1
-    last_success_at: datetime = field(
-        default_factory=lambda: datetime.now(UTC) - timedelta(minutes=4)
-    )
-    last_error: str | None = "HTTP 503: server sibuk / server busy"
-    running: bool = False
-
-
 class _DemoSyncWorker:
-    """Stands in for ``sync.worker`` so the admin panel shows realistic figures."""
+    """Stands in for ``sync.worker.SyncWorker`` (never started) so the admin panel shows
+    realistic figures: the real ``SyncState``, as the worker publishes it."""
 
     def __init__(self) -> None:
-        self.state = _DemoSyncState()
+        self.on_state = None
+        self.state = SyncState(
+            pending=12,
+            sent=348,
+            dead=1,
+            last_success_at=(datetime.now(UTC) - timedelta(minutes=4)).isoformat(),
+            last_error="HTTP 503: server sibuk / server busy",
+        )
 
     def notify_submitted(self) -> None: ...
     def sync_now(self) -> None: ...
@@ -129,7 +125,7 @@ def render_all(outdir: Path, app: Any) -> list[Path]:
         for language in LANGUAGES:
             set_language(language)
             for width, height in SIZES:
-                bridge = SyncBridge(_DemoSyncWorker())
+                bridge = SyncBridge(_DemoSyncWorker(), retry_dead=app.outbox.retry_dead)
                 area = StaffArea(app, bridge, callout=CallOutView())
                 tag = f"{language}-{width}x{height}"
                 shots: list[tuple[str, QWidget, Callable[[], None]]] = [

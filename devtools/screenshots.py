@@ -1,4 +1,4 @@
-"""``python -m kiosk.ui.screenshots OUTDIR``: every resident screen in both languages, at
+"""``python -m devtools.screenshots OUTDIR``: every resident screen in both languages, at
 1920 x 1080 and 1080 x 1920, rendered headless to PNG (plus the staff screens).
 
 It runs on a throw-away kiosk in a temporary folder, so no real data is touched.
@@ -171,21 +171,16 @@ def render_all(outdir: Path, app=None) -> list[Path]:  # noqa: ANN001
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        sys.stderr.write("usage: python -m kiosk.ui.screenshots OUTDIR\n")
+        sys.stderr.write("usage: python -m devtools.screenshots OUTDIR\n")
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     outdir = Path(args[0])
     with tempfile.TemporaryDirectory() as folder:
         app = _app(Path(folder))
         try:
-            written = render_all(outdir, app)
-            try:
-                from kiosk.ui.console import screenshots as staff_screenshots
-            except ImportError:
-                staff_screenshots = None
-            if staff_screenshots is not None and hasattr(staff_screenshots, "render_all"):
-                staff = staff_screenshots.render_all(outdir, app)
-                written += list(staff or [])
+            from devtools import staff_screenshots
+
+            written = render_all(outdir, app) + staff_screenshots.render_all(outdir, app)
         finally:
             app.close()
     sys.stdout.write(f"{len(written)} screenshots in {outdir}\n")

@@ -11,11 +11,15 @@ import time
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
+from kiosk.bootstrap import KioskApp, open_or_exit
+from kiosk.clock import to_wib
+from kiosk.usecases.clock_check import ClockStatus, clock_status, skew_words, warning_lines
+from kiosk.usecases.privacy import RetentionForecast, retention_forecast
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
-from sync.pusher import PushProgress, outbox_status, push_pending, reconcile, retry_dead
+from sync.pusher import PushProgress, push_pending, reconcile
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_BUSY = 0, 1, 2, 3, 4
 CATALOGUE_DIR = "catalogue"
@@ -50,15 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_app(args: argparse.Namespace) -> Any:
-    from kiosk.bootstrap import CannotStart, open_for_command
-
-    try:
-        return open_for_command(args.config, args.demo)
-    except CannotStart as exc:
-        raise SystemExit(
-            _fail(str(exc), EXIT_CONFIG if exc.config_problem else EXIT_FAILED)
-        ) from None
+def _load_app(args: argparse.Namespace) -> KioskApp:
+    return open_or_exit(args.config, args.demo, fail=_fail, codes=(EXIT_CONFIG, EXIT_FAILED))
 
 
 def _fail(message: str, code: int) -> int:
@@ -93,12 +90,12 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _push(app: Any, args: argparse.Namespace) -> int:
-    client = SyncClient(app.settings.server)
+def _push(app: KioskApp, args: argparse.Namespace) -> int:
+    client = app.sync_client()
     bar = ProgressBar()
     try:
         summary = push_pending(
-            app, client, progress=bar, include_not_due=True, batch_size=args.batch_size
+            app.outbox, client, progress=bar, include_not_due=True, batch_size=args.batch_size
         )
     except PushAlreadyRunning as exc:
         return _fail(str(exc), EXIT_BUSY)
@@ -125,7 +122,7 @@ def _push(app: Any, args: argparse.Namespace) -> int:
     failed = not summary.ok
     if not failed and not args.no_reconcile:
         try:
-            check = reconcile(app, client)
+            check = reconcile(app.outbox, client)
         except SyncError as exc:
             out.write(f"count check not done: {exc}\n")
             failed = True
@@ -141,11 +138,8 @@ def _push(app: Any, args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _status(app: Any, args: argparse.Namespace) -> int:
-    from kiosk.usecases.clock_check import clock_status
-    from kiosk.usecases.privacy import retention_forecast
-
-    status = outbox_status(app)
+def _status(app: KioskApp, args: argparse.Namespace) -> int:
+    status = app.outbox.status()
     forecast = retention_forecast(app.context, app.settings.retention_days)
     clock = clock_status(app.context)
     if args.json:
@@ -167,11 +161,8 @@ def _status(app: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def clock_lines(clock: Any) -> str:
-    """The kiosk's clock and its last measured skew (kiosk.usecases.clock_check.ClockStatus)."""
-    from kiosk.clock import to_wib
-    from kiosk.usecases.clock_check import skew_words, warning_lines
-
+def clock_lines(clock: ClockStatus) -> str:
+    """The kiosk's clock and its last measured skew, in words."""
     line = f"clock         {to_wib(clock.now):%Y-%m-%d %H:%M:%S} WIB on this kiosk; "
     if clock.skew is None:
         line += "not compared with the server's yet (the next push or health probe does)\n"
@@ -190,8 +181,8 @@ def _how_many(count: int, what: str) -> str:
     return f"{count} {what}'s answers" if count == 1 else f"{count} {what}s' answers"
 
 
-def retention_lines(forecast: Any) -> str:
-    """What the purge erases and when (kiosk.usecases.privacy.RetentionForecast), in words."""
+def retention_lines(forecast: RetentionForecast) -> str:
+    """What the purge erases and when, in words."""
     days, grace = forecast.retention_days, forecast.grace_days
     kinds = (
         (forecast.sent, "request"),
@@ -215,7 +206,7 @@ def retention_lines(forecast: Any) -> str:
     )
 
 
-def _backup(app: Any, args: argparse.Namespace) -> int:
+def _backup(app: KioskApp, args: argparse.Namespace) -> int:
     """The database copy and, in a file of its own, the key its answers need."""
     from kiosk.store.answer_key import save_key_backup
     from kiosk.store.migrate import backup_copy
@@ -232,11 +223,11 @@ def _backup(app: Any, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def catalogue_dir(app: Any) -> Path:
+def catalogue_dir(app: KioskApp) -> Path:
     return app.paths.pulled_catalogue
 
 
-def pull_catalogue(app: Any, client: SyncClient) -> str:
+def pull_catalogue(app: KioskApp, client: SyncClient) -> str:
     """Fetch the catalogue; check it whole before it replaces the old one.
 
     Form files already here stay (records captured with an older form version keep it).
@@ -280,8 +271,8 @@ def pull_catalogue(app: Any, client: SyncClient) -> str:
     return answer.catalog.version
 
 
-def _pull(app: Any, _args: argparse.Namespace) -> int:
-    client = SyncClient(app.settings.server)
+def _pull(app: KioskApp, _args: argparse.Namespace) -> int:
+    client = app.sync_client()
     try:
         version = pull_catalogue(app, client)
     except SyncAuthError as exc:
@@ -320,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return EXIT_OK
         if args.command == "retry-dead":
-            count = retry_dead(app)
+            count = app.outbox.retry_dead()
             sys.stdout.write(f"{count} records queued again\n")
             return EXIT_OK
         return _pull(app, args)
