@@ -1,14 +1,15 @@
 """``python -m benchmarks reliability``: nothing lost under kill -9, bad networks, bad input.
 
-* ``kills_survived``: the crash driver (tests/reliability/crash_driver.py) SIGKILLed at random
+* ``kills_survived``: the crash driver (devtools/crash_driver.py) SIGKILLed at random
   moments, the database checked after each restart (integrity, shown tickets exist, no number
   twice); ``--kills N`` (default 50, as the test), ``--target`` shown tickets (default 1000);
 * ``records_lost`` / ``server_duplicates``: then everything is pushed to the real server on
   loopback (``mpp-server serve``): committed outbox records vs stored rows;
 * ``chaos_failed_requests`` / ``chaos_records_delivered``: ``--chaos-records`` (5,000) records
-  pushed through tests/reliability/chaos_proxy.py (drops, resets, delays, truncation);
+  pushed through devtools/chaos_proxy.py (drops, resets, delays, truncation);
 * ``bad_requests_tried`` / ``bad_requests_5xx``: the hypothesis attack of
-  tests/reliability/test_server_bad_input.py against a fresh server;
+  devtools/server_attacks.py (as tests/reliability/test_server_bad_input.py runs it) against
+  a fresh server;
 * ``unauth_big_body_growth_mb``: how much a 200 MB body sent without a token grows the
   server's memory (``mpp-server serve``, peak RSS during the upload minus RSS before; the
   larger of the two body routes; target <= 16);
@@ -39,12 +40,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from benchmarks import emit
 from benchmarks.sync import start_server as start_sync_server
+from kiosk.clock import RunClock
 
 BENCH = "reliability"
 
@@ -114,9 +117,9 @@ def _push_until_done(app: Any, client: Any, rounds: int, seconds: float) -> int:
 
 
 def crash_then_sync(root: Path, kills: int, target: int, seed: int) -> None:
+    from devtools.crash_harness import check_database, run_until_killed
     from mpp_server.db import add_kiosk, open_engine
     from sync.client import SyncClient
-    from tests.reliability.test_crash_safety import check_database, run_until_killed
 
     rng = random.Random(seed)
     data_dir = root / "crash"
@@ -175,10 +178,10 @@ def crash_then_sync(root: Path, kills: int, target: int, seed: int) -> None:
 
 def chaos(root: Path, records: int, seed: int) -> None:
     from devtools.backlog import seed_audit_backlog
+    from devtools.chaos_proxy import ChaosProxy
     from mpp_server.db import add_kiosk, open_engine
     from sync.backoff import Backoff
     from sync.client import SyncClient
-    from tests.reliability.chaos_proxy import ChaosProxy
 
     db_url = f"sqlite:///{root / 'chaos-server.db'}"
     engine = open_engine(db_url)
@@ -231,12 +234,12 @@ def chaos(root: Path, records: int, seed: int) -> None:
 def bad_input(root: Path) -> None:
     from sqlalchemy import update
 
+    from devtools import server_attacks as attack_module
     from devtools.backlog import seed_audit_backlog
     from mpp_server.db import add_kiosk, open_engine
     from mpp_server.models import Kiosk
     from sync.client import SyncClient
     from sync.pusher import push_pending
-    from tests.reliability import test_server_bad_input as attack_module
 
     db_url = f"sqlite:///{root / 'bad-server.db'}"
     engine = open_engine(db_url)
@@ -279,7 +282,7 @@ def bad_input(root: Path) -> None:
 
 
 def slow_clients(root: Path) -> None:
-    from tests.reliability.test_server_slow_clients import (
+    from devtools.slow_clients import (
         Served,
         trickled_headers_close_s,
         unauthenticated_body_growth_kb,
@@ -311,23 +314,53 @@ def slow_clients(root: Path) -> None:
 # -- 5. a clock that jumps --------------------------------------------------------------
 
 
+class PcClocks:
+    """The kiosk PC's two clocks, as the clock-jump script moves them.
+
+    The wall clock (``__call__``) is what someone, or NTP, can set: ``set_to`` moves it and
+    nothing else. The monotonic count is read through the product's own ``RunClock``: it
+    moves only as time passes (``advance`` moves both, as on a running PC) and starts again
+    near zero under a new run id after ``reboot``, as ``time.monotonic()`` does.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+        self.uptime_s = 1_000.0
+        self.boots = 1
+        self.monotonic = self._run()
+
+    def _run(self) -> RunClock:
+        return RunClock(run_id=f"boot-{self.boots}", read=lambda: self.uptime_s)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        self.uptime_s += seconds
+
+    def set_to(self, moment: datetime) -> None:
+        self.now = moment
+
+    def reboot(self) -> None:
+        self.boots += 1
+        self.uptime_s = 12.0
+        self.monotonic = self._run()
+
+
 def clock_jump(root: Path, tickets: int) -> None:
     """Scripted wall-clock jumps while tickets are issued, a ticket every 2.5 minutes from
-    08:00 to 16:00 WIB. The true time is what the stepping monotonic clock saw pass
-    (tests/fakes.SteppingClock: ``advance`` is time passing, ``set_to`` a clock being set,
-    ``monotonic.restart()`` a reboot)."""
-    from datetime import UTC, datetime, timedelta
-
+    08:00 to 16:00 WIB. The true time is what the PC's monotonic count saw pass (``PcClocks``);
+    the reboot closes the kiosk and starts it again on a new run of the monotonic clock."""
     from sqlalchemy import text
 
     from kiosk.bootstrap import build_app
     from kiosk.clock import wib_day
     from kiosk.config import parse_config
     from kiosk.usecases import issue_ticket
-    from tests.fakes import SteppingClock
 
     true_now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 08:00 WIB
-    clock = SteppingClock(true_now)
+    clock = PcClocks(true_now)
     settings = parse_config(
         {"kiosk_id": "jump-1", "outpost": "rogojampi", "data_dir": str(root / "clock-jump")}
     )
@@ -336,8 +369,11 @@ def clock_jump(root: Path, tickets: int) -> None:
     year_2000 = datetime(2000, 1, 1, 1, 0, tzinfo=UTC)
 
     def reboot_into_2000() -> None:
-        clock.monotonic.restart()
-        clock.set_to(year_2000)
+        nonlocal app
+        app.close()
+        clock.reboot()
+        clock.set_to(year_2000)  # the PC's battery-backed clock lost its time
+        app = build_app(settings, clock=clock, monotonic=clock.monotonic)
 
     script = {  # before ticket n: what happens to the wall clock
         40: ("back a day", lambda: clock.set_to(clock.now - timedelta(days=1))),
@@ -359,7 +395,7 @@ def clock_jump(root: Path, tickets: int) -> None:
         step = timedelta(minutes=2.5)
         if (true_now + step).hour >= 9:  # 16:00 WIB: closed until 08:00 tomorrow
             step = true_now.replace(hour=1, minute=0) + timedelta(days=1) - true_now
-        clock.advance(seconds=step.total_seconds())
+        clock.advance(step.total_seconds())
         true_now += step
     with app.store.engine.connect() as connection:
         days = dict(connection.execute(text("SELECT id, day FROM queue_tickets")).all())
@@ -381,8 +417,6 @@ def clock_skew(root: Path) -> None:
     """The real server on loopback and the sync worker with the kiosk's own settings
     (a push at start and every 300 s, a health probe every 30 s); the kiosk's wall clock is
     an hour behind. Polls ``clock_status`` as ``kiosk-sync status`` reads it."""
-    from datetime import UTC, datetime, timedelta
-
     from kiosk.usecases import issue_ticket
     from kiosk.usecases.clock_check import clock_status
     from mpp_server.db import add_kiosk, open_engine

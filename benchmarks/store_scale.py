@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks import emit
+from forms import load_catalogue
 from kiosk.bootstrap import open_store
 from kiosk.clock import wib_day
 from kiosk.usecases import KioskContext, issue_ticket, today_queue
-from tests.fakes import FakeCatalogue
 
 BENCH = "store_scale"
 
@@ -112,7 +112,7 @@ def main(argv: list[str]) -> None:
         emit(BENCH, "seed_s", time.perf_counter() - started, "s", rows=args.rows)
 
     store = open_store(path, args.dir / "backups")
-    catalogue = FakeCatalogue()
+    catalogue = load_catalogue()  # the shipped one, as a kiosk that never pulled runs
     ctx = KioskContext(
         uow=store.uow, catalogue=catalogue, kiosk_id="k1", outpost="rogojampi", clock=lambda: now
     )

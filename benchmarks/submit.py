@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 from benchmarks import emit, percentile
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.usecases import submit_request
-from tests.samples import KTP_BARU
 
 BENCH = "submit"
 

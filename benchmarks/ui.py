@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,17 +22,18 @@ from benchmarks import emit, percentile
 BENCH = "ui"
 STARTS = 5
 TAPS = 20
+# A bare window that says READY=1 on its first paint, as the kiosk does for Home.
 _BARE = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
+import sys
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel
+from kiosk.service_manager import notify
 app = QApplication(sys.argv[:1])
 class Probe(QObject):
     def eventFilter(self, w, e):
         if e.type() == QEvent.Type.Paint:
             w.removeEventFilter(self)
-            print(f"first-paint {time.time():.6f}", flush=True)
-            QTimer.singleShot(0, app.quit)
+            notify("READY=1")
         return False
 label = QLabel("PPP Kiosk")
 probe = Probe()
@@ -43,11 +43,10 @@ label.show()
 app.exec()
 """
 _KIOSK = """
-import resource, sys, os
+import resource, sys
 from kiosk.__main__ import main
 code = main(["--config", sys.argv[1], "--windowed"])
-if os.environ.get("KIOSK_BENCH_RSS"):
-    print(f"peak-rss-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+print(f"peak-rss-kb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
 raise SystemExit(code)
 """
 
@@ -60,52 +59,39 @@ def _config(folder: Path) -> Path:
     return path
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **extra)
-    env.pop("KIOSK_BENCH_RSS", None) if "KIOSK_BENCH_RSS" not in extra else None
-    return env
+def _env() -> dict[str, str]:
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
 
-def _start(code: str, *args: str, **env: str) -> tuple[float, str]:
-    started = time.time()
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        capture_output=True,
-        text=True,
-        env=_env(KIOSK_EXIT_AFTER_FIRST_PAINT="1", **env),
-        timeout=120,
-    )
-    painted = next(
-        (line for line in done.stdout.splitlines() if line.startswith("first-paint ")), None
-    )
-    if painted is None:
-        raise RuntimeError(f"no first paint: {done.stdout[-500:]} {done.stderr[-2000:]}")
-    return float(painted.split()[1]) - started, done.stdout
+def _start(code: str, *args: str) -> float:
+    """Seconds from spawn to READY=1 (Home's first paint); then stopped as systemd would."""
+    from devtools.ready import start_until_ready
+
+    started = start_until_ready([sys.executable, "-c", code, *args], env=_env())
+    started.stop()
+    return started.ready_after_s
 
 
 def cold_start(folder: Path) -> None:
     config = _config(folder)
     _start(_KIOSK, str(config))  # creates and migrates the database once, not measured
-    kiosk = [_start(_KIOSK, str(config))[0] for _ in range(STARTS)]
-    bare = [_start(_BARE)[0] for _ in range(STARTS)]
+    kiosk = [_start(_KIOSK, str(config)) for _ in range(STARTS)]
+    bare = [_start(_BARE) for _ in range(STARTS)]
     kiosk_s, bare_s = statistics.median(kiosk), statistics.median(bare)
     emit(BENCH, "cold_start_s", kiosk_s, "s", runs=STARTS)
     emit(BENCH, "cold_start_vs_bare_ratio", kiosk_s / bare_s, "ratio", bare_s=round(bare_s, 4))
 
 
 def idle_rss(folder: Path) -> None:
+    from devtools.ready import start_until_ready
+
     config = _config(folder)
-    code = _KIOSK
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(config)],
-        capture_output=True,
-        text=True,
-        env=_env(KIOSK_BENCH_RSS="1", KIOSK_EXIT_AFTER_IDLE_S="3"),
-        timeout=120,
-    )
-    line = next((x for x in done.stdout.splitlines() if x.startswith("peak-rss-kb")), None)
+    started = start_until_ready([sys.executable, "-c", _KIOSK, str(config)], env=_env())
+    time.sleep(3)  # idle at Home
+    _code, stdout, stderr = started.stop()
+    line = next((x for x in stdout.splitlines() if x.startswith("peak-rss-kb")), None)
     if line is None:
-        raise RuntimeError(done.stderr[-2000:])
+        raise RuntimeError(stderr[-2000:])
     emit(BENCH, "idle_rss_mb", int(line.split()[1]) / 1024, "MB", idle_s=3)
 
 

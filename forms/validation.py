@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from forms.fields import PARSERS, FieldProblem, ParseContext, is_blank, to_date
 from forms.identity import check_nik
 from forms.model import FieldDefinition, FormDefinition
 from forms.text import MESSAGES, LocalizedText
+from forms.wib import WIB
 
 FORM_ERROR_KEY = "__form__"
-_WIB = ZoneInfo("Asia/Jakarta")
 _MISSING = object()
 
 
@@ -39,7 +38,7 @@ class ValidationFailed(Exception):
 
 
 def today_in_wib() -> date:
-    return datetime.now(_WIB).date()
+    return datetime.now(WIB).date()
 
 
 def validate_answers(
@@ -65,7 +64,7 @@ def validate_answers(
     result: dict[str, object] = {}
     errors: dict[str, FieldError] = {}
     for field in form.fields:
-        if not _is_visible(field, result):
+        if not is_visible(field, result):
             continue
         try:
             raw = answers.get(field.name, _MISSING)
@@ -95,12 +94,17 @@ def _village_codes(villages: Iterable[object] | None) -> frozenset[str] | None:
     return frozenset(getattr(village, "code", village) for village in villages)  # type: ignore[misc]
 
 
-def _is_visible(field: FieldDefinition, result: Mapping[str, object]) -> bool:
+def is_visible(field: FieldDefinition, answered: Mapping[str, object]) -> bool:
+    """Whether a field is shown and asked, given the answers of the fields before it.
+
+    ``answered`` holds the answers of the earlier fields that are visible and answered, and
+    only those: a field hidden or unanswered upstream hides everything that depends on it.
+    The form screen and validate_answers both ask this, so they never disagree.
+    """
     rule = field.visible_when
     if rule is None:
         return True
-    # A field hidden or unanswered upstream hides everything that depends on it.
-    value = result.get(rule.field, _MISSING)
+    value = answered.get(rule.field, _MISSING)
     return value is not _MISSING and type(value) is type(rule.equals) and value == rule.equals
 
 

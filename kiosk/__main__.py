@@ -7,11 +7,18 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
-from kiosk.config import APP_NAME, ConfigError, default_config_path, demo_config_text, load_config
+from kiosk.config_file import APP_NAME, demo_config_text
 
+if TYPE_CHECKING:
+    from kiosk.bootstrap import KioskApp
+
+EXIT_CONFIG, EXIT_DATA = 2, 3
+"""Start-up refused: the configuration (or the kiosk's identity) is wrong; the data is
+(a damaged database, a missing or foreign answers key). Nothing was changed either way."""
 DEMO_OPERATOR_PIN = "246810"
 DEMO_ADMIN_PIN = "135790"
 
@@ -55,7 +62,7 @@ def demo_config_path() -> Path:
     return path
 
 
-def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
+def seed_demo_operators(app: KioskApp) -> None:
     """The demo's two sample accounts, in the demo's own database only: a real kiosk gets
     its accounts from ``kiosk-admin`` (kiosk.admin_cli)."""
     from kiosk.usecases import add_operator
@@ -66,7 +73,7 @@ def seed_demo_operators(app) -> None:  # noqa: ANN001 - KioskApp
         add_operator(app.context, "Admin Demo", "admin", DEMO_ADMIN_PIN)
 
 
-def run_print_test(app) -> int:  # noqa: ANN001 - KioskApp
+def run_print_test(app: KioskApp) -> int:
     """Print the test page and say, in Indonesian then English, how the printer is."""
     from kiosk.printer_check import print_test_page
     from kiosk.ui.i18n import tr
@@ -84,44 +91,29 @@ def run_print_test(app) -> int:  # noqa: ANN001 - KioskApp
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    path = demo_config_path() if args.demo else (args.config or default_config_path())
-    try:
-        settings = load_config(path)
-    except ConfigError as exc:
-        sys.stderr.write(f"kiosk: {exc}\n")
-        return 2
+    from kiosk.config_file import config_path
 
-    from kiosk.bootstrap import build_app
-    from kiosk.logsetup import configure_logging
-    from kiosk.store.answer_cipher import AnswerKeyError
-    from kiosk.store.db import StoreError
-    from kiosk.store.identity import KioskIdentityChanged
+    path = config_path(args.config, args.demo)
+    if not (args.self_check or args.print_test):
+        # Home is painted first; the store, the catalogue and the rest arrive behind it.
+        from kiosk.ui.app import run_gui
 
-    configure_logging(settings.resolved_data_dir() / "logs")
+        return run_gui(path, windowed=args.windowed or args.demo, demo=args.demo)
+
+    from kiosk.bootstrap import CannotStart, open_kiosk
 
     try:
-        app = build_app(settings)
-    except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing
+        app = open_kiosk(path, log_to_files=True)
+    except CannotStart as exc:
         sys.stderr.write(f"kiosk: {exc}\n")
-        return 3
-    except KioskIdentityChanged as exc:  # records of the old kiosk_id/outpost still pending
-        sys.stderr.write(f"kiosk: {exc}\n")
-        return 2
-    except StoreError as exc:
-        sys.stderr.write(f"kiosk: the local database cannot be opened: {exc}\n")
-        return 3
+        return EXIT_CONFIG if exc.config_problem else EXIT_DATA
     if args.demo:
         seed_demo_operators(app)
     if args.self_check:
         from kiosk.selfcheck import run_self_check
 
         return run_self_check(app)
-    if args.print_test:
-        return run_print_test(app)
-
-    from kiosk.ui.app import run_gui
-
-    return run_gui(app, windowed=args.windowed or args.demo, demo=args.demo)
+    return run_print_test(app)
 
 
 if __name__ == "__main__":

@@ -243,19 +243,28 @@ def open_or_exit(
 
 def open_for_command(config: Path | None, demo: bool) -> KioskApp:
     """The kiosk the admin's commands (kiosk-sync, kiosk-admin) work on; raises CannotStart."""
-    from kiosk.config import ConfigError, default_config_path, load_config
+    from kiosk.config_file import config_path
+
+    return open_kiosk(config_path(config, demo))
+
+
+def open_kiosk(path: Path, *, log_to_files: bool = False) -> KioskApp:
+    """Read the configuration and build the kiosk from it; raises CannotStart.
+
+    ``log_to_files``: also write the log to the data dir's ``logs/`` (the touchscreen app).
+    """
+    from kiosk.config import ConfigError, load_config
     from kiosk.store.answer_cipher import AnswerKeyError
     from kiosk.store.db import StoreError
     from kiosk.store.identity import KioskIdentityChanged
 
-    if demo:
-        from kiosk.__main__ import demo_config_path
-
-        path = demo_config_path()
-    else:
-        path = config or default_config_path()
     try:
-        return build_app(load_config(path))
+        settings = load_config(path)
+        if log_to_files:
+            from kiosk.logsetup import configure_logging
+
+            configure_logging(settings.resolved_data_dir() / "logs")
+        return build_app(settings)
     except (ConfigError, KioskIdentityChanged) as exc:
         raise CannotStart(str(exc), config_problem=True) from None
     except AnswerKeyError as exc:  # missing, damaged or not this database's: change nothing

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+from forms.wib import WIB
 
 Clock = Callable[[], datetime]
 """Returns the current time as an aware UTC datetime; injectable so tests can move time."""

@@ -12,17 +12,23 @@ from typing import Annotated, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.config_file import APP_NAME, OUTPOST_NAMES, default_config_path, demo_config_text
 from printing.settings import PrinterSettings
 from sync.server_url import InsecureServerUrl, check_server_url
 
 CONFIG_VERSION = 1
-APP_NAME = "ppp-kiosk"
+__all__ = [  # the file's place and the demo's file live in kiosk.config_file (no pydantic)
+    "APP_NAME",
+    "OUTPOST_NAMES",
+    "ConfigError",
+    "KioskSettings",
+    "default_config_path",
+    "demo_config_text",
+    "load_config",
+    "parse_config",
+]
 
 Outpost = Literal["rogojampi", "genteng"]
-OUTPOST_NAMES: dict[str, str] = {
-    "rogojampi": "Pasar Pelayanan Publik Rogojampi",
-    "genteng": "Pasar Pelayanan Publik Genteng",
-}
 
 
 class ConfigError(Exception):
@@ -84,10 +90,6 @@ class KioskSettings(BaseModel):
         return self.data_dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def default_config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
-
-
 def _upgrade(raw: dict) -> dict:
     """Bring an older file up to CONFIG_VERSION; each step is one small function."""
     version = raw.get("config_version", 1)
@@ -125,25 +127,3 @@ def load_config(path: Path) -> KioskSettings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     return parse_config(raw, source=str(path))
-
-
-def demo_config_text(data_dir: Path) -> str:
-    """A sample configuration that works at once with no network and no printer."""
-    return (
-        "# PPP Kiosk demo configuration\n"
-        "config_version = 1\n"
-        'kiosk_id = "demo-rogojampi-1"\n'
-        'outpost = "rogojampi"\n'
-        "device_mark = 0\n"
-        'language = "id"\n'
-        "idle_timeout_s = 90\n"
-        "retention_days = 90\n"
-        f'data_dir = "{data_dir.as_posix()}"\n\n'
-        "[server]\n"
-        'url = "http://127.0.0.1:8765"\n'
-        'token = ""\n\n'
-        "[printer]\n"
-        'backend = "pdf_folder"\n'
-        'profile = "80mm"\n'
-        f'pdf_folder = "{(data_dir / "printouts").as_posix()}"\n'
-    )

@@ -10,11 +10,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from forms.wib import WIB
 from sync.protocol import REASON_UNKNOWN_FORM, Catalog, Record, canonical_json
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def default_catalog_root() -> Traversable:

@@ -7,7 +7,6 @@ compares content hashes to answer ``duplicate`` or ``rejected: conflict``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -154,7 +153,3 @@ def _insert_or_ignore(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     # executemany: compiled once, sent as multi-row INSERTs ("insertmanyvalues");
     # RETURNING lists only the rows this statement inserted.
     return set(session.connection().execute(stmt, rows).scalars())
-
-
-def payload_of(row: StoredRecord) -> dict[str, Any]:
-    return json.loads(row.payload)

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-WIB = ZoneInfo("Asia/Jakarta")
+from forms.wib import WIB
+
 TimeFlag = Literal["corrected", "implausible"]
 
 CORRECT_FROM_S = 600.0

@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from forms.wib import WIB
 from mpp_server.models import StoredRecord
 from sync.protocol import canonical_json
 
-WIB = ZoneInfo("Asia/Jakarta")
 DEFAULT_RETENTION_DAYS = 180
 KEPT_REQUEST_FIELDS = frozenset(
     {

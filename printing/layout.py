@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
+from forms.wib import WIB
 from printing.content import (
     Bilingual,
     DayReport,
@@ -21,7 +21,6 @@ from printing.content import (
     TestPage,
 )
 
-WIB = ZoneInfo("Asia/Jakarta")
 Style = Literal["title", "heading", "body", "small"]
 
 

@@ -13,38 +13,34 @@ import os
 import signal
 import sys
 import threading
-import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.clock import utc_now
+from kiosk.service_manager import notify
 from kiosk.ui import i18n
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.idle import MIN_COUNTDOWN_S, IdleWatcher
 from kiosk.ui.messages import friendly, printer_problem
 from kiosk.ui.screens.base import Screen
-from kiosk.ui.screens.categories import CategoriesScreen
-from kiosk.ui.screens.form import FormScreen
 from kiosk.ui.screens.home import HomeScreen
-from kiosk.ui.screens.notice import NoticeScreen, load_notice
-from kiosk.ui.screens.recovery import RecoveryScreen
-from kiosk.ui.screens.review import ReviewScreen
-from kiosk.ui.screens.service import ServiceScreen
-from kiosk.ui.screens.services import ServicesScreen
-from kiosk.ui.screens.success import SuccessScreen
 from kiosk.ui.tasks import run_task
 from kiosk.ui.widgets.overlay import Overlay
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from kiosk.bootstrap import KioskApp
+    from kiosk.ui.screens.form import FormScreen
     from kiosk.ui.sync_bridge import SyncBridge
+
 
 log = logging.getLogger(__name__)
 
 QUEUE_REFRESH_MS = 20_000
-FIRST_PAINT_ENV = "KIOSK_EXIT_AFTER_FIRST_PAINT"
-IDLE_EXIT_ENV = "KIOSK_EXIT_AFTER_IDLE_S"
 
 
 class MainWindow(QWidget):
@@ -53,19 +49,26 @@ class MainWindow(QWidget):
 
     def __init__(
         self,
-        app: KioskApp,
+        app: KioskApp | None = None,
         *,
+        outpost_name: str = "",
+        language: str = "id",
         sync_bridge: SyncBridge | None = None,
         idle_timeout_s: float | None = None,
         idle_countdown_s: int = MIN_COUNTDOWN_S,
         refresh_queue: bool = True,
         kiosk_mode: bool = False,
     ) -> None:
+        """Home at once; every other screen when the kiosk's parts arrive (``attach``).
+
+        Given ``app``, the window attaches it at once (the tests, the self-check). Without
+        it (``run_gui``), Home paints from ``outpost_name`` and ``language`` alone while the
+        store, the catalogue and the rest load behind it; a tap meanwhile waits under a
+        "getting ready" card and goes on by itself when they are in.
+        """
         super().__init__()
         self.setObjectName("MainWindow")
-        self.setWindowTitle(app.settings.outpost_name)
-        self.app = app
-        self.catalogue = app.catalogue
+        self.app: KioskApp = None  # type: ignore[assignment] - set by attach()
         self.sync_bridge = sync_bridge
         self.queue = None
         self.form_screen: FormScreen | None = None
@@ -78,17 +81,61 @@ class MainWindow(QWidget):
         self.kiosk_mode = kiosk_mode
         self._quitting = False
         self._print_job = 0
+        self._waiting_tap: Callable[[], None] | None = None
+        self._options = (idle_timeout_s, idle_countdown_s, refresh_queue)
+        if app is not None:
+            outpost_name, language = app.settings.outpost_name, app.settings.language
+        self.setWindowTitle(outpost_name)
         #: The language every new resident starts in.
-        self.home_language = app.settings.language
+        self.home_language = language
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("MainStack")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+        self.home = HomeScreen(outpost_name)
+        self.stack.addWidget(self.home)
+        home = self.home
+        home.ticket_chosen.connect(lambda: self._when_ready(self._choose_ticket))
+        home.request_chosen.connect(lambda: self._when_ready(self._choose_request))
+        home.language_chosen.connect(self.set_language)
+        home.staff_requested.connect(lambda: self._when_ready(self.open_staff_area))
+        self.overlay = Overlay(self)
 
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+        self._refresh = QTimer(self)
+        self._refresh.setInterval(QUEUE_REFRESH_MS)
+        self._refresh.timeout.connect(self.refresh_queue)
+        self.idle: IdleWatcher | None = None
+        self.retranslate_all()
+        self._tick()
+        self.show_screen(self.home)
+        if app is not None:
+            self.attach(app)
+
+    @property
+    def ready(self) -> bool:
+        return self.app is not None
+
+    def attach(self, app: KioskApp, sync_bridge: SyncBridge | None = None) -> None:
+        """The kiosk's parts are in: build the other screens and start the timers."""
+        from kiosk.ui.screens.categories import CategoriesScreen
+        from kiosk.ui.screens.notice import NoticeScreen, load_notice
+        from kiosk.ui.screens.recovery import RecoveryScreen
+        from kiosk.ui.screens.review import ReviewScreen
+        from kiosk.ui.screens.service import ServiceScreen
+        from kiosk.ui.screens.services import ServicesScreen
+        from kiosk.ui.screens.success import SuccessScreen
+
+        self.app = app
+        self.catalogue = app.catalogue
+        if sync_bridge is not None:
+            self.sync_bridge = sync_bridge
         catalogue = self.catalogue
-        self.home = HomeScreen(app.settings.outpost_name)
         self.categories = CategoriesScreen(catalogue)
         self.ticket_services = ServicesScreen(catalogue, self.wait_text, "ticket")
         self.services = ServicesScreen(catalogue, self.wait_text, "request")
@@ -99,7 +146,6 @@ class MainWindow(QWidget):
         self.success = SuccessScreen()
         self.recovery = RecoveryScreen()
         for screen in (
-            self.home,
             self.categories,
             self.ticket_services,
             self.services,
@@ -111,9 +157,11 @@ class MainWindow(QWidget):
         ):
             self.stack.addWidget(screen)
             screen.home_requested.connect(self.reset_to_home)
+        self.home.home_requested.connect(self.reset_to_home)
         self._wire()
+        self.overlay.raise_()
 
-        self.overlay = Overlay(self)
+        idle_timeout_s, idle_countdown_s, refresh_queue = self._options
         self.idle_timeout_s = idle_timeout_s or app.settings.idle_timeout_s
         self.idle = IdleWatcher(
             self,
@@ -123,24 +171,33 @@ class MainWindow(QWidget):
             should_reset=self._current_is_resident_page,
         )
         self.idle.reset_requested.connect(self.reset_to_home)
-
-        self._clock = QTimer(self)
-        self._clock.setInterval(1000)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start()
-        self._refresh = QTimer(self)
-        self._refresh.setInterval(QUEUE_REFRESH_MS)
-        self._refresh.timeout.connect(self.refresh_queue)
         if refresh_queue:
             self._refresh.start()
             QTimer.singleShot(0, self.refresh_queue)
         self.retranslate_all()
         self._tick()
-        self.show_screen(self.home)
         # Load the printing stack (and its fonts) in the background once Home is up, so the
         # first ticket does not pay for it while a resident waits and the success screen
         # paints; then settle the heap (see settle_heap).
         QTimer.singleShot(1500, self._warm_up_printing)
+        waiting, self._waiting_tap = self._waiting_tap, None
+        if waiting is not None:
+            self.overlay.hide()
+            waiting()
+
+    def _when_ready(self, action: Callable[[], None]) -> None:
+        """Do ``action`` now, or, before the kiosk's parts are in, as soon as they are."""
+        if self.ready:
+            action()
+            return
+        self._waiting_tap = action
+        self.overlay.show_busy(tr("busy.starting"))
+
+    def _choose_ticket(self) -> None:
+        self.show_screen(self.ticket_services)
+
+    def _choose_request(self) -> None:
+        self.show_screen(self.categories)
 
     def _warm_up_printing(self) -> None:
         printer_app = self.app
@@ -165,11 +222,6 @@ class MainWindow(QWidget):
 
     # -- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
-        home = self.home
-        home.ticket_chosen.connect(lambda: self.show_screen(self.ticket_services))
-        home.request_chosen.connect(lambda: self.show_screen(self.categories))
-        home.language_chosen.connect(self.set_language)
-        home.staff_requested.connect(self.open_staff_area)
         self.categories.back_requested.connect(self.reset_to_home)
         self.categories.category_chosen.connect(self._show_category)
         self.ticket_services.back_requested.connect(self.reset_to_home)
@@ -215,7 +267,7 @@ class MainWindow(QWidget):
                 page.retranslate()
 
     def _tick(self) -> None:
-        self.home.set_time(self.app.context.clock())
+        self.home.set_time(self.app.context.clock() if self.ready else utc_now())
 
     def wait_text(self, service_code: str) -> str:
         service_queue = self.queue.services.get(service_code) if self.queue else None
@@ -225,6 +277,8 @@ class MainWindow(QWidget):
     def refresh_queue(self) -> None:
         from kiosk.usecases import today_queue
 
+        if not self.ready:
+            return
         ctx = self.app.context
         self._run(lambda: today_queue(ctx), self._queue_loaded, kind="io")
 
@@ -253,6 +307,8 @@ class MainWindow(QWidget):
         form = self.catalogue.form(service.form_id)
         villages = self.catalogue.villages_of(self.app.settings.outpost)
         self._service_code = service_code
+        from kiosk.ui.screens.form import FormScreen
+
         screen = FormScreen(form, villages, self._validator(form, villages))
         screen.back_requested.connect(lambda: self.show_screen(self.service))
         screen.home_requested.connect(self.reset_to_home)
@@ -329,7 +385,9 @@ class MainWindow(QWidget):
     ) -> None:
         self._set_busy(False)
         if error is not None:
-            if type(error).__name__ == "ValidationFailed" and self.form_screen is not None:
+            from forms import ValidationFailed
+
+            if isinstance(error, ValidationFailed) and self.form_screen is not None:
                 self.show_screen(self.form_screen)
                 self.form_screen.submit_answers()
                 return
@@ -356,6 +414,7 @@ class MainWindow(QWidget):
         return request_receipt(self.app, ticket, answers, i18n.current_language())
 
     def _print(self, ticket_id: str, content: Any) -> None:
+        from kiosk.ui.screens.success import SuccessScreen
         from kiosk.usecases import record_printed
 
         self._print_job += 1
@@ -401,6 +460,8 @@ class MainWindow(QWidget):
         self.idle.poke()
 
     def show_recovery(self) -> None:
+        if not self.ready:  # nothing of a resident's to drop yet; Home stays
+            return
         self._drop_form()
         self._service_code = None
         self._set_busy(False)
@@ -454,7 +515,8 @@ class MainWindow(QWidget):
             event.ignore()
             return
         self._closed = True
-        self.idle.stop()
+        if self.idle is not None:
+            self.idle.stop()
         self._clock.stop()
         self._refresh.stop()
         super().closeEvent(event)
@@ -533,22 +595,24 @@ def install_excepthook(window: MainWindow) -> None:
     threading.excepthook = thread_hook
 
 
-class _FirstPaint(QObject):
-    """For the start-up benchmark: print the time of Home's first paint, then quit."""
+class _HomeShown(QObject):
+    """Home's first paint: the kiosk is up. Logged, told to systemd (``READY=1``), and
+    then ``then`` runs: loading the rest of the kiosk behind Home."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, then: Callable[[], None] | None = None) -> None:
         super().__init__(window)
         self._window = window
+        self._then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             size = self._window.size()
-            sys.stdout.write(
-                f"first-paint {time.time():.6f} window={size.width()}x{size.height()}\n"
-            )
-            sys.stdout.flush()
-            QTimer.singleShot(0, self._window.quit_app)
+            shown = f"Home on screen, {size.width()}x{size.height()}"
+            log.info("%s", shown)
+            notify("READY=1", f"STATUS={shown}")
+            if self._then is not None:
+                QTimer.singleShot(0, self._then)
         return False
 
 
@@ -584,23 +648,61 @@ def show_fullscreen(window: QWidget) -> None:
     window.showFullScreen()
 
 
-def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int:
+def run_gui(config: Path, *, windowed: bool = False, demo: bool = False) -> int:
+    """The touchscreen app: Home first, then the kiosk behind it; the exit code.
+
+    Home is painted from the outpost's name and the language alone. Then the configuration
+    is read in full, the store opened (and migrated), the catalogue loaded, off the GUI
+    thread; the window attaches them and sync starts. If the kiosk cannot start (a wrong
+    configuration, a damaged database, a missing answers key) it says why on stderr and
+    ends with 2 (configuration) or 3 (data), as before, having changed nothing.
+    """
+    from kiosk.config_file import home_settings
+
     qapp = ensure_qapp()
-    i18n.set_language(app.settings.language)
-    bridge = make_sync_bridge(app)
-    kiosk_mode = not (windowed or demo)
-    window = MainWindow(app, sync_bridge=bridge, kiosk_mode=kiosk_mode)
+    outpost_name, language = home_settings(config)
+    i18n.set_language(language)
+    window = MainWindow(
+        outpost_name=outpost_name, language=language, kiosk_mode=not (windowed or demo)
+    )
     window.quit_requested.connect(qapp.quit)
     quit_on_signals(window)
     install_excepthook(window)
-    from kiosk.ui.retention import RetentionKeeper
+    parts: dict[str, Any] = {}
 
-    retention = RetentionKeeper(app, window)  # noqa: F841 - lives as the window's child
-    if os.environ.get(FIRST_PAINT_ENV):  # the start-up benchmark
-        probe = _FirstPaint(window)
-        window.home.installEventFilter(probe)
-    if os.environ.get(IDLE_EXIT_ENV):  # the memory benchmark: idle at Home, then quit
-        QTimer.singleShot(int(float(os.environ[IDLE_EXIT_ENV]) * 1000), window.quit_app)
+    def load() -> KioskApp:
+        from kiosk.bootstrap import open_kiosk
+
+        app = open_kiosk(config, log_to_files=True)
+        if demo:
+            from kiosk.__main__ import seed_demo_operators
+
+            seed_demo_operators(app)
+        return app
+
+    def loaded(app: KioskApp | None, error: BaseException | None) -> None:
+        from kiosk.bootstrap import CannotStart
+
+        if error is not None:
+            if isinstance(error, CannotStart):
+                sys.stderr.write(f"kiosk: {error}\n")
+                parts["exit"] = 2 if error.config_problem else 3
+            else:
+                log.critical("the kiosk could not start", exc_info=error)
+                parts["exit"] = 3
+            window.quit_app()
+            return
+        assert app is not None
+        from kiosk.ui.retention import RetentionKeeper
+
+        i18n.set_language(app.settings.language)
+        window.home_language = app.settings.language
+        parts["app"], parts["bridge"] = app, make_sync_bridge(app)
+        window.attach(app, parts["bridge"])
+        parts["retention"] = RetentionKeeper(app, window)
+        log.info("ready for residents")
+
+    window.home.installEventFilter(_HomeShown(window, lambda: run_task(load, loaded)))
     if windowed or demo:
         window.resize(1366, 768)
         window.show()
@@ -609,8 +711,11 @@ def run_gui(app: KioskApp, *, windowed: bool = False, demo: bool = False) -> int
     code = qapp.exec()
     window.quit_app()  # the loop has ended, whatever ended it: the window may close now
     window.close()
-    bridge.stop()
-    return code
+    if "bridge" in parts:
+        parts["bridge"].stop()
+    if "app" in parts:
+        parts["app"].close()
+    return parts.get("exit", code)
 
 
 def check_gui(app: KioskApp) -> None:

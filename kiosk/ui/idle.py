@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -67,8 +69,8 @@ class IdleWatcher(QObject):
         timeout_s: float,
         *,
         countdown_s: int = MIN_COUNTDOWN_S,
-        should_warn=lambda: True,  # noqa: ANN001
-        should_reset=lambda: False,  # noqa: ANN001
+        should_warn: Callable[[], bool] = lambda: True,
+        should_reset: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(window)
         self.countdown_s = countdown_s

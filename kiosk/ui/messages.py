@@ -30,19 +30,22 @@ _PRINTER_KEYS = {
 
 def printer_problem(error: BaseException) -> str:
     """The first sentence of a printing failure; the caller adds "see the operator"."""
-    reason = getattr(error, "reason_code", "")
+    from printing.errors import PrinterUnavailable
+
+    reason = error.reason_code if isinstance(error, PrinterUnavailable) else ""
     return tr(_PRINTER_KEYS.get(reason, "error.printer.general"))
 
 
 def friendly(error: BaseException) -> str:
     """A sentence a resident can act on, for any failure a use case can raise."""
+    from forms import ValidationFailed
     from kiosk.store import StoreError
     from kiosk.usecases.errors import NoticeNotAccepted, UnknownService
+    from printing.errors import PrinterUnavailable
 
-    name = type(error).__name__
-    if name == "PrinterUnavailable":
+    if isinstance(error, PrinterUnavailable):
         return printer_problem(error)
-    if name == "ValidationFailed":
+    if isinstance(error, ValidationFailed):
         return tr("error.validation")
     if isinstance(error, NoticeNotAccepted):
         return tr("error.notice")

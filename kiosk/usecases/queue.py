@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,24 @@ from kiosk.usecases.errors import InvalidTransition, TicketNotFound
 from kiosk.usecases.queue_day import current_queue_day
 from kiosk.usecases.recording import add_audit, add_ticket_event
 from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait, span_minutes
+
+TicketAction = Literal["recall", "served", "no_show", "void"]
+
+_ALLOWED_FROM: dict[TicketAction, frozenset[str]] = {
+    "recall": frozenset({"called"}),
+    "served": frozenset({"called"}),
+    "no_show": frozenset({"called"}),
+    "void": frozenset({"waiting", "called"}),
+}
+
+
+def action_allowed(action: TicketAction, status: str | None) -> bool:
+    """Whether an operator may do this to a ticket in this status (None: no ticket).
+
+    The use cases refuse anything else with InvalidTransition; the console asks the same
+    to enable its buttons. A reprint is allowed in every status.
+    """
+    return status in _ALLOWED_FROM[action]
 
 
 @dataclass(frozen=True)
@@ -82,23 +101,19 @@ def _load(session: Session, ticket_id: str) -> QueueTicket:
 def _transition(
     ctx: KioskContext,
     ticket_id: str,
-    allowed: tuple[str, ...],
-    new_status: str,
-    event: str,
+    action: Literal["served", "no_show", "void"],
     operator_id: str | None,
 ) -> TicketView:
+    """Close a ticket: the action names its new status and its event alike."""
     now = ctx.clock()
     with ctx.uow() as uow:
         ticket = _load(uow.session, ticket_id)
-        if ticket.status not in allowed:
-            raise InvalidTransition(ticket.number, ticket.status, event)
-        ticket.status = new_status
-        if new_status == "called":
-            ticket.called_at = now
-        else:
-            ticket.served_at = now
-        add_ticket_event(uow.session, ticket, event, now, operator_id)
-        add_audit(uow.session, f"ticket_{event}", now, operator_id, number=ticket.number)
+        if not action_allowed(action, ticket.status):
+            raise InvalidTransition(ticket.number, ticket.status, action)
+        ticket.status = action
+        ticket.served_at = now
+        add_ticket_event(uow.session, ticket, action, now, operator_id)
+        add_audit(uow.session, f"ticket_{action}", now, operator_id, number=ticket.number)
         view = _view(ticket, ticket.request is not None)
         uow.commit()
     return view
@@ -143,7 +158,7 @@ def recall(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) ->
     now = ctx.clock()
     with ctx.uow() as uow:
         ticket = _load(uow.session, ticket_id)
-        if ticket.status != "called":
+        if not action_allowed("recall", ticket.status):
             raise InvalidTransition(ticket.number, ticket.status, "recall")
         ticket.recall_count += 1
         add_ticket_event(uow.session, ticket, "recalled", now, operator_id)
@@ -154,16 +169,16 @@ def recall(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) ->
 
 
 def mark_served(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
-    return _transition(ctx, ticket_id, ("called",), "served", "served", operator_id)
+    return _transition(ctx, ticket_id, "served", operator_id)
 
 
 def mark_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
-    return _transition(ctx, ticket_id, ("called",), "no_show", "no_show", operator_id)
+    return _transition(ctx, ticket_id, "no_show", operator_id)
 
 
 def void_ticket(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
     """Cancel a ticket issued by mistake; the request behind it stays stored and synced."""
-    return _transition(ctx, ticket_id, ("waiting", "called"), "void", "void", operator_id)
+    return _transition(ctx, ticket_id, "void", operator_id)
 
 
 def reprint(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:

@@ -7,9 +7,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+# Loaded with the use cases (at build_app, behind Home), not by the first resident's submit:
+# validation brings the phone-number tables and pydantic's models with it.
+from forms.validation import validate_answers
 from kiosk.clock import wib_day
 from kiosk.store.models import QueueTicket, ServiceRequest
 from kiosk.usecases.context import KioskContext
@@ -18,6 +22,9 @@ from kiosk.usecases.numbering import format_number, next_sequence
 from kiosk.usecases.queue_day import advance_queue_day
 from kiosk.usecases.recording import add_ticket_event, enqueue, new_id
 from kiosk.usecases.waiting import people_ahead_and_wait
+
+if TYPE_CHECKING:
+    from forms import Service
 
 _TICKETS = QueueTicket.__table__
 _REQUESTS = ServiceRequest.__table__
@@ -43,7 +50,7 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def _service(ctx: KioskContext, code: str):  # noqa: ANN202 - a forms.Service
+def _service(ctx: KioskContext, code: str) -> Service:
     try:
         return ctx.catalogue.service(code)
     except KeyError:
@@ -71,7 +78,7 @@ class _NewTicket:
     print_count: int
 
 
-def _issue(session: Session, ctx: KioskContext, service, now: datetime) -> _NewTicket:  # noqa: ANN001
+def _issue(session: Session, ctx: KioskContext, service: Service, now: datetime) -> _NewTicket:
     day = advance_queue_day(session, now, ctx.monotonic)
     sequence = next_sequence(session, day, service.queue_letter)
     ticket = _NewTicket(
@@ -99,7 +106,7 @@ def _result(
     session: Session,
     ctx: KioskContext,
     ticket: _NewTicket,
-    service,  # noqa: ANN001
+    service: Service,
     request_id: str | None = None,
 ) -> IssuedTicket:
     ahead, wait = people_ahead_and_wait(session, ticket, service.estimated_minutes)
@@ -139,8 +146,6 @@ def submit_request(
 
     Raises ``forms.ValidationFailed`` (nothing stored) or ``NoticeNotAccepted``.
     """
-    from forms import validate_answers
-
     if not notice_version:
         raise NoticeNotAccepted(service_code)
     service = _service(ctx, service_code)

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
+from devtools.loopback import free_port, wait_healthy
 from kiosk.bootstrap import KioskApp, build_app
 from kiosk.config import parse_config
 from mpp_server.db import add_kiosk, open_engine
@@ -56,26 +54,6 @@ def after_commit(n):
 app = create_app(url, hooks=ServerHooks(after_commit=after_commit))
 uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(url: str, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if requests.get(url + "/api/v1/health", timeout=0.5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"server at {url} did not come up")
 
 
 class ServerProcess:

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app, open_store
 from kiosk.config import KioskSettings, demo_config_text
 from kiosk.store.answer_cipher import AnswerKeyError
 from kiosk.store.models import ServiceRequest
 from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
-from tests.samples import KTP_BARU
 
 
 def settings(data: Path, kiosk_id: str = "rgj-1") -> KioskSettings:

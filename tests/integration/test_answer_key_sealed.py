@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import parse_config
 from kiosk.store.answer_cipher import AnswerKeyError
@@ -20,7 +21,6 @@ from kiosk.store.models import ServiceRequest
 from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
 from tests.fake_systemd_creds import CALLS_ENV, SECRET_ENV, install
-from tests.samples import KTP_BARU
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import parse_config
 from kiosk.store.identity import KioskIdentityChanged
 from kiosk.usecases import issue_ticket, submit_request
 from sync.client import SyncClient
 from sync.pusher import push_pending
-from tests.samples import KTP_BARU
 
 
 def settings(data: Path, kiosk_id: str = "rgj-1", outpost: str = "rogojampi", **server):

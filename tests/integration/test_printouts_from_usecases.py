@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from devtools.escpos_emulator import emulate
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import KioskApp, build_app
 from kiosk.config import KioskSettings
 from kiosk.printouts import request_receipt, ticket_printout, walk_in_printout
 from kiosk.usecases import call_next, issue_ticket, people_ahead, reprint, submit_request
 from printing import render_escpos, render_pdf
 from tests.printed import pdf_picture, pdf_text, read_page_with_ocr
-from tests.samples import KTP_BARU
 
 NAME = "Wulan Prameswari"
 # Every other text answer differs from the name, so a receipt naming the wrong answer shows.

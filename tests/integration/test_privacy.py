@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.store.models import OutboxEntry, QueueTicket, ServiceRequest
 from kiosk.usecases import day_summary, submit_request
 from kiosk.usecases.privacy import purge_personal_data
 from tests.fakes import SteppingClock
-from tests.samples import KTP_BARU
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.clock import wib_day
 from kiosk.config import KioskSettings
@@ -23,7 +24,6 @@ from kiosk.sync_cli import main as kiosk_sync
 from kiosk.usecases import submit_request
 from kiosk.usecases.privacy import GRACE_DAYS, purge_personal_data, retention_forecast
 from tests.fakes import SteppingClock
-from tests.samples import KTP_BARU
 
 
 @pytest.fixture

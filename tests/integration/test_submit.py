@@ -7,12 +7,12 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
+from devtools.sample_answers import KTP_BARU
 from forms import ValidationFailed, load_catalogue
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.store.models import OutboxEntry, QueueTicket, ServiceRequest
 from kiosk.usecases import NoticeNotAccepted, issue_ticket, submit_request
-from tests.samples import KTP_BARU
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.integration.conftest import (  # noqa: F401 - fixtures, registered by import
     ServerProcess,
     free_port,
@@ -11,3 +13,6 @@ from tests.integration.conftest import (  # noqa: F401 - fixtures, registered by
     server_db_url,
     wait_healthy,
 )
+
+# the checks shared with the benchmark are plain asserts: rewritten, a failure shows its values
+pytest.register_assert_rewrite("devtools.crash_harness", "devtools.server_attacks")

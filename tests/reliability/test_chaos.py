@@ -12,11 +12,11 @@ import time
 import pytest
 
 from devtools.backlog import seed_audit_backlog
+from devtools.chaos_proxy import FAILING, ChaosProxy
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.pusher import reconcile
 from sync.worker import SyncState, SyncWorker
-from tests.reliability.chaos_proxy import FAILING, ChaosProxy
 
 RECORDS = 5000
 SEED = 20261128

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from devtools.sample_answers import KTP_BARU
 from forms import ValidationFailed
 from kiosk.logsetup import configure_logging
 from kiosk.printouts import request_receipt
@@ -22,7 +23,6 @@ from kiosk.usecases.privacy import purge_personal_data
 from printing import PrinterSettings, make_printer, render_escpos
 from sync.client import SyncClient
 from sync.pusher import push_pending
-from tests.samples import KTP_BARU
 
 NIK = KTP_BARU["nik"]
 KK = "3510130101200002"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.store.models import OutboxEntry, ServiceRequest
 from kiosk.ui.retention import RetentionKeeper
 from kiosk.usecases import submit_request
 from tests.fakes import SteppingClock
-from tests.samples import KTP_BARU
 
 
 def test_old_synced_answers_are_purged_without_an_admin(qtbot, tmp_path):

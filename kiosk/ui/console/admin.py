@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -29,6 +30,10 @@ from kiosk.ui.console.widgets import (
 from kiosk.ui.i18n import tr
 from kiosk.ui.tasks import run_task
 from sync.worker import SyncState
+
+if TYPE_CHECKING:
+    from kiosk.bootstrap import KioskApp
+    from kiosk.ui.sync_bridge import SyncBridge
 
 SECRET_KEYS = {"token"}
 QUIT_CONFIRM_MS = 6000
@@ -129,7 +134,9 @@ class AdminPanel(QWidget):
     exit_requested = Signal()
     quit_requested = Signal()  # "Tutup aplikasi kios", tapped twice, audited
 
-    def __init__(self, app, sync_bridge, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(
+        self, app: KioskApp, sync_bridge: SyncBridge | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("AdminPanel")
         self._app = app
@@ -326,7 +333,7 @@ class AdminPanel(QWidget):
         self._show_printer()
         self.status.retranslate()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         fit_orientation(self.columns, event.size().width(), event.size().height())
         super().resizeEvent(event)
 

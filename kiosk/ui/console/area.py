@@ -10,6 +10,7 @@ both (kiosk.ui.idle), without the warning: nothing a resident typed is lost.
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
@@ -22,6 +23,10 @@ from kiosk.ui.i18n import current_language, on_language_changed, set_language
 from kiosk.ui.idle import MIN_COUNTDOWN_S, IdleWatcher
 from kiosk.usecases import Operator
 
+if TYPE_CHECKING:
+    from kiosk.bootstrap import KioskApp
+    from kiosk.ui.sync_bridge import SyncBridge
+
 IDLE_LOCK_S = 180
 
 
@@ -32,8 +37,8 @@ class StaffArea(QWidget):
 
     def __init__(
         self,
-        app,  # noqa: ANN001 - KioskApp
-        sync_bridge=None,  # noqa: ANN001 - kiosk.ui.sync_bridge.SyncBridge | None
+        app: KioskApp,
+        sync_bridge: SyncBridge | None = None,
         parent: QWidget | None = None,
         *,
         idle_lock_s: float = IDLE_LOCK_S,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.console.sound import Chime, Voice
@@ -133,7 +133,7 @@ class CallOutView(QWidget):
     def has_second_screen() -> bool:
         return len(QGuiApplication.screens()) > 1
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         self._scale_text(event.size().width(), event.size().height())
         super().resizeEvent(event)
 
@@ -149,7 +149,7 @@ class CallOutView(QWidget):
         for label, points in sizes.items():
             label.setStyleSheet(f"font-size: {max(18, round(points * scale))}pt;")
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._speaker.stop()
         super().closeEvent(event)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -37,17 +38,23 @@ from kiosk.usecases import (
     Operator,
     TicketView,
     TodayQueue,
+    action_allowed,
     today_queue,
 )
 
+if TYPE_CHECKING:
+    from forms import Service
+    from kiosk.bootstrap import KioskApp
+
 REFRESH_MS = 5000
+VOID_CONFIRM_MS = 6000
 
 
 def _counter_key(counter: str) -> tuple[int, str]:
     return (int(counter), counter) if counter.isdigit() else (10**6, counter)
 
 
-class OperatorConsole(CounterActions, QWidget):
+class OperatorConsole(QWidget):
     """Emits ``admin_requested`` from the Admin button and ``exit_requested`` from Keluar."""
 
     admin_requested = Signal()
@@ -56,7 +63,7 @@ class OperatorConsole(CounterActions, QWidget):
     callout_requested = Signal()
     called = Signal(str, str, bool)  # number, counter, is_recall
 
-    def __init__(self, app, parent: QWidget | None = None) -> None:  # noqa: ANN001 - KioskApp
+    def __init__(self, app: KioskApp, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("OperatorConsole")
         self._app = app
@@ -68,7 +75,8 @@ class OperatorConsole(CounterActions, QWidget):
         self.busy = False
         self._refreshing = False
         self._void_armed: str | None = None
-        self._services = [s for s in getattr(app.catalogue, "services", ())]
+        self.counter_actions = CounterActions(self, app)
+        self._services = list(app.catalogue.services)
         self._counters = sorted({s.counter for s in self._services}, key=_counter_key)
 
         outer = QVBoxLayout(self)
@@ -183,20 +191,20 @@ class OperatorConsole(CounterActions, QWidget):
         layout.addWidget(self.actions_title)
         self.call_next_button = touch_button(role="primary", object_name="StaffCallNext")
         self.call_next_button.setProperty("tall", True)
-        self.call_next_button.clicked.connect(self.call_next)
+        self.call_next_button.clicked.connect(self.counter_actions.call_next)
         layout.addWidget(self.call_next_button)
         grid = QGridLayout()
         grid.setSpacing(10)
         self.recall_button = touch_button()
-        self.recall_button.clicked.connect(self.recall)
+        self.recall_button.clicked.connect(self.counter_actions.recall)
         self.served_button = touch_button(role="success")
-        self.served_button.clicked.connect(self.mark_served)
+        self.served_button.clicked.connect(self.counter_actions.mark_served)
         self.no_show_button = touch_button()
-        self.no_show_button.clicked.connect(self.mark_no_show)
+        self.no_show_button.clicked.connect(self.counter_actions.mark_no_show)
         self.void_button = touch_button(role="danger")
         self.void_button.clicked.connect(self.void)
         self.reprint_button = touch_button()
-        self.reprint_button.clicked.connect(self.reprint)
+        self.reprint_button.clicked.connect(self.counter_actions.reprint)
         self.callout_button = touch_button()
         self.callout_button.clicked.connect(self.callout_requested)
         buttons = (
@@ -213,15 +221,15 @@ class OperatorConsole(CounterActions, QWidget):
         self.walk_in_title = heading()
         layout.addWidget(self.walk_in_title)
         self.walk_in_button = touch_button(role="primary", object_name="StaffWalkIn")
-        self.walk_in_button.clicked.connect(self.print_walk_in)
+        self.walk_in_button.clicked.connect(self.counter_actions.print_walk_in)
         layout.addWidget(self.walk_in_button)
         self.report_title = heading()
         layout.addWidget(self.report_title)
         report_row = QHBoxLayout()
         self.report_print_button = touch_button()
-        self.report_print_button.clicked.connect(self.print_report)
+        self.report_print_button.clicked.connect(self.counter_actions.print_report)
         self.report_save_button = touch_button()
-        self.report_save_button.clicked.connect(self.save_report)
+        self.report_save_button.clicked.connect(self.counter_actions.save_report)
         report_row.addWidget(self.report_print_button)
         report_row.addWidget(self.report_save_button)
         layout.addLayout(report_row)
@@ -265,7 +273,7 @@ class OperatorConsole(CounterActions, QWidget):
             )
         )
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         # Three columns need about 1600 px; a 1366 × 768 screen stacks them like portrait.
         fit_orientation(self.columns, event.size().width(), event.size().height(), 1600)
         super().resizeEvent(event)
@@ -291,6 +299,25 @@ class OperatorConsole(CounterActions, QWidget):
     def operator_id(self) -> str | None:
         return self.operator.id if self.operator else None
 
+    # --- voiding: two taps ----------------------------------------------------------------
+
+    def void(self) -> None:
+        """Two taps: the first arms the button for a few seconds, the second voids."""
+        if self.selected is None:
+            return
+        if self._void_armed != self.selected.ticket_id:
+            self._void_armed = self.selected.ticket_id
+            self.void_button.setText(tr("staff.action.void_confirm", number=self.selected.number))
+            self._void_timer.start(VOID_CONFIRM_MS)
+            return
+        self._disarm_void()
+        self.counter_actions.void()
+
+    def _disarm_void(self) -> None:
+        self._void_armed = None
+        self._void_timer.stop()
+        self.void_button.setText(tr("staff.action.void"))
+
     # --- selection ------------------------------------------------------------------------
 
     def select_counter(self, counter: str) -> None:
@@ -309,13 +336,13 @@ class OperatorConsole(CounterActions, QWidget):
             self.counter_buttons[self.counter].setChecked(True)
         self._show_queue()
 
-    def _service(self, code: str):  # noqa: ANN202 - forms.Service
+    def _service(self, code: str) -> Service:
         return self._app.catalogue.service(code)
 
     def _service_name(self, code: str) -> str:
         try:
             return pick(self._service(code).name)
-        except (KeyError, AttributeError):
+        except KeyError:
             return code
 
     def _ticket_chosen(self, item: QListWidgetItem | None, _previous: object = None) -> None:
@@ -404,7 +431,7 @@ class OperatorConsole(CounterActions, QWidget):
             self.empty_label.setText(tr("staff.console.hint_select"))
         self._update_buttons()
 
-    def _row_size(self):  # noqa: ANN202 - QSize
+    def _row_size(self) -> QSize:
         return QSize(0, 104)
 
     def _ticket_text(self, ticket: TicketView) -> str:
@@ -430,9 +457,10 @@ class OperatorConsole(CounterActions, QWidget):
         idle = not self.busy and self.operator is not None
         status = self.selected.status if self.selected else None
         self.call_next_button.setEnabled(idle and self.counter is not None)
-        for button in (self.recall_button, self.served_button, self.no_show_button):
-            button.setEnabled(idle and status == "called")
-        self.void_button.setEnabled(idle and status in ("waiting", "called"))
+        self.recall_button.setEnabled(idle and action_allowed("recall", status))
+        self.served_button.setEnabled(idle and action_allowed("served", status))
+        self.no_show_button.setEnabled(idle and action_allowed("no_show", status))
+        self.void_button.setEnabled(idle and action_allowed("void", status))
         self.reprint_button.setEnabled(idle and self.selected is not None)
         self.walk_in_button.setEnabled(idle and self.service_code is not None)
         self.walk_in_button.setText(
@@ -459,20 +487,20 @@ class OperatorConsole(CounterActions, QWidget):
 
         run_task(lambda: today_queue(ctx), done, kind="io")
 
-    def _set_busy(self, busy: bool) -> None:
+    def set_busy(self, busy: bool) -> None:
         self.busy = busy
         if busy:
             self.status.show_message("staff.status_line.working", "info")
         self._update_buttons()
 
-    def _run(
+    def run(
         self, work: Callable[[], Any], done: Callable[[Any], None], *, kind: str = "db"
     ) -> None:
         """Run ``work`` off the GUI thread; ``done(result)`` on success, else show the error."""
-        self._set_busy(True)
+        self.set_busy(True)
 
         def finished(result: object, error: BaseException | None) -> None:
-            self._set_busy(False)
+            self.set_busy(False)
             if error is not None:
                 self.status.show_error(error)
             else:

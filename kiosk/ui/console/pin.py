@@ -5,13 +5,25 @@ A kiosk with no admin account yet says here how to create one (``kiosk-admin``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.console.widgets import TOUCH_MIN, StatusLine, heading, touch_button
 from kiosk.ui.i18n import tr
 from kiosk.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from kiosk.bootstrap import KioskApp
 
 MAX_PIN = 12
 
@@ -43,7 +55,7 @@ class Keypad(QWidget):
         grid.addWidget(self.ok_key, 3, 2)
         self.retranslate()
 
-    def _key(self, text: str, tip: str, role: str = "key"):  # noqa: ANN202 - QPushButton
+    def _key(self, text: str, tip: str, role: str = "key") -> QPushButton:
         key = touch_button(text, role=role)
         key.setMinimumSize(self.KEY, self.KEY)
         key.setObjectName("StaffKey")
@@ -94,7 +106,7 @@ class PinPage(QWidget):
     unlocked = Signal(object)  # kiosk.usecases.Operator
     cancelled = Signal()
 
-    def __init__(self, app, parent: QWidget | None = None) -> None:  # noqa: ANN001 - KioskApp
+    def __init__(self, app: KioskApp, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StaffPinPage")
         self._app = app

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -110,7 +111,7 @@ class Screen(QWidget):
         """Forget whatever a resident entered or was shown here."""
 
 
-def clear_layout(layout) -> None:  # noqa: ANN001 - any QLayout
+def clear_layout(layout: QLayout) -> None:
     """Remove and delete every widget and sub-layout of a layout."""
     while layout.count():
         item = layout.takeAt(0)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
+from forms import FORM_ERROR_KEY, is_visible
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import keep_words, make_button
@@ -20,7 +21,6 @@ from kiosk.ui.widgets.fields import FieldRow, make_row
 from kiosk.ui.widgets.keyboard import KeyboardPanel
 
 Validate = Callable[[Mapping[str, object]], dict[str, object]]
-_FORM_ERROR_KEY = "__form__"
 _EMPTY_CODES = frozenset({"required", "consent_required"})
 
 
@@ -56,7 +56,6 @@ class FormScreen(Screen):
             content.addWidget(row)
             self.rows.append(row)
         content.addStretch(1)
-        self._by_name = {row.name: row for row in self.rows}
 
         self.banner = label(name="Banner")
         self.banner.hide()
@@ -182,24 +181,23 @@ class FormScreen(Screen):
         self._update_visibility()
 
     def _update_visibility(self) -> None:
+        answered: dict[str, object] = {}  # the visible, answered fields so far, in form order
         for row in self.rows:
-            rule = row.field.visible_when
-            if rule is None:
-                continue
-            source = self._by_name.get(rule.field)
-            value = source.value() if source is not None and not source.isHidden() else None
-            shown = value is not None and type(value) is type(rule.equals) and value == rule.equals
+            shown = is_visible(row.field, answered)
             if row.isHidden() == shown:
                 row.setVisible(shown)
                 if not shown and row is self.current:
                     self.activate(None)
+            value = row.value() if shown else None
+            if value is not None:
+                answered[row.name] = value
 
     def submit_answers(self) -> None:
         self.activate(None)
         problems = self._problems()
         for row in self.rows:
             self._set_error(row, problems.get(row.name) if not row.isHidden() else None)
-        form_error = problems.get(_FORM_ERROR_KEY)
+        form_error = problems.get(FORM_ERROR_KEY)
         if problems:
             self.banner.setText(pick(form_error.message) if form_error else tr("form.fix_errors"))
             self.banner.show()

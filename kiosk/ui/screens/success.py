@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -9,6 +11,9 @@ from kiosk.ui.i18n import tr
 from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import make_button
+
+if TYPE_CHECKING:
+    from kiosk.usecases import IssuedTicket
 
 
 class SuccessScreen(Screen):
@@ -19,7 +24,7 @@ class SuccessScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, back=False)
-        self._ticket = None
+        self._ticket: IssuedTicket | None = None
         self._service_name = ""
         self._is_request = False
         self._print_state = self.PRINTING
@@ -57,7 +62,7 @@ class SuccessScreen(Screen):
         actions.addStretch(1)
         self.body_layout.addLayout(actions)
 
-    def show_ticket(self, ticket, service_name: str, is_request: bool) -> None:  # noqa: ANN001
+    def show_ticket(self, ticket: IssuedTicket, service_name: str, is_request: bool) -> None:
         self._ticket = ticket
         self._service_name = service_name
         self._is_request = is_request

@@ -109,9 +109,6 @@ class FieldRow(QFrame):
         self.error.setVisible(bool(message))
         self._set_flag("invalid", bool(message))
 
-    def has_error(self) -> bool:
-        return self.error.isVisible() or bool(self.error.text())
-
     def _set_flag(self, name: str, value: bool) -> None:
         set_style_flag(self, name, value)
 

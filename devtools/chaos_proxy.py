@@ -1,5 +1,7 @@
 """A fault-injecting HTTP/TCP proxy on loopback, for sync under a bad network.
 
+Used by tests/reliability/test_chaos.py and ``python -m benchmarks reliability``.
+
 One request per client connection: the proxy reads the request, decides its fate with a
 seeded RNG, and then
 

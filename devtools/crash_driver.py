@@ -1,8 +1,9 @@
 """Submits requests and queue tickets forever, printing each one as the resident would see it.
 
-Run by test_crash_safety, which kills it with SIGKILL at random moments. A line is printed
-only after the use case returned, i.e. after the commit: that is the moment the kiosk shows
-the number on screen and sends it to the printer.
+Run by ``devtools.crash_harness.run_until_killed`` (for tests/reliability/test_crash_safety.py
+and ``python -m benchmarks reliability``), which kills it with SIGKILL at random moments. A
+line is printed only after the use case returned, i.e. after the commit: that is the moment
+the kiosk shows the number on screen and sends it to the printer.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from devtools.sample_answers import KTP_BARU
 from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.usecases import issue_ticket, submit_request
-from tests.samples import KTP_BARU
 
 
 def main() -> None:
