@@ -1,8 +1,10 @@
-# PPP Kiosk. Quick start: `make run` (the demo kiosk) and `make test` (the whole suite).
+# PPP Kiosk. Quick start: `make run` (the demo kiosk, runtime only) and `make test` (the tools,
+# then the whole suite).
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 .PHONY: run test lint install emulator bundle-env lock printouts screenshots bundle bench mutation clean
 
@@ -23,9 +25,15 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # Reinstall only when pyproject.toml changed: both commands stay idempotent and quick.
+# `make run` needs the kiosk's runtime only; the tools (the reference server, PyInstaller,
+# schemathesis, mutmut ...) come with `make install` and `make test`.
+$(RUNTIME_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $(RUNTIME_STAMP)
+
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
 
 install: $(STAMP)
 
@@ -53,7 +61,7 @@ lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra bundle \
 		--strip-extras -o requirements/bundle.lock pyproject.toml
 
-run: $(STAMP)
+run: $(RUNTIME_STAMP)
 	$(VENV)/bin/kiosk --demo
 
 lint: $(STAMP)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-SIZES = ((1920, 1080), (1080, 1920))
+SIZES = ((1920, 1080), (1080, 1920), (1366, 768), (768, 1366))
 SAMPLE_ANSWERS = {
     "name": "Budi Santoso",
     "nik": "3510011708900001",
@@ -65,7 +65,7 @@ def _sample_ticket(app, code: str):  # noqa: ANN001, ANN202
 def _fill(form) -> None:  # noqa: ANN001
     """Sample answers typed the way a resident would, for the review screenshot."""
     for row in form.rows:
-        if row.isHidden():
+        if row not in form.applicable:
             continue
         kind = row.field.type
         if hasattr(row, "insert_text") and kind in SAMPLE_ANSWERS:
@@ -88,23 +88,29 @@ def _walk(window) -> Iterator[str]:  # noqa: ANN001
     window.services.show_category(service.category)
     window.show_screen(window.services)
     yield "services"
+    window.service.show_service(service.code, ticket_only=True)
+    window.show_screen(window.service)
+    yield "ticket-confirm"
     window.service.show_service(service.code)
     window.show_screen(window.service)
     yield "service"
     window.start_form(service.code)
     form = window.form_screen
     typed = next(r for r in form.rows if r.keyboard == "letters")
-    form.activate(typed)
+    form.show_question(typed.name)
     yield "form-letters"
     numeric = next((r for r in form.rows if r.keyboard == "numpad"), None)
     if numeric is not None:
-        form.activate(numeric)
+        form.show_question(numeric.name)
         numeric.insert_text("1234")
-        form.activate(typed)
+        form.go_on()  # the problem shows under the answer; the question stays
         yield "form-error"
         numeric.clear_text()
-        form.activate(numeric)
         yield "form-numpad"
+    typed.insert_text("Siti")
+    window.go_home()
+    yield "form-discard"
+    window.overlay.button.click()  # "Lanjutkan mengisi"
     window.idle._went_idle()
     yield "idle-warning"
     window.idle.resume()

@@ -1,4 +1,4 @@
-"""Renders the staff screens to PNG for the docs, headless: both languages, both sizes.
+"""Renders the staff screens to PNG for the docs, headless: both languages, three sizes.
 
 ``render_all(outdir, app)`` is called by the main screenshots script (``make screenshots``).
 The console is shown with a made-up queue built from the catalogue, so rendering never
@@ -18,9 +18,11 @@ from kiosk.ui.i18n import LANGUAGES, current_language, set_language
 from kiosk.ui.tasks import wait_for_tasks
 from kiosk.usecases import Operator, PinRejected, ServiceQueue, TicketView, TodayQueue
 from printing import PrinterStatus
+from sync.client import SyncTransientError
+from sync.pusher import SyncFailure
 from sync.worker import SyncState
 
-SIZES = ((1920, 1080), (1080, 1920))
+SIZES = ((1920, 1080), (1366, 768), (1080, 1920))
 DEMO_OPERATOR = Operator(id="demo-admin", name="Siti Rahayu", role="admin")
 
 
@@ -30,12 +32,14 @@ class _DemoSyncWorker:
 
     def __init__(self) -> None:
         self.on_state = None
+        busy = SyncTransientError("server answered HTTP 503", status=503)  # as the client raises
         self.state = SyncState(
             pending=12,
             sent=348,
             dead=1,
             last_success_at=(datetime.now(UTC) - timedelta(minutes=4)).isoformat(),
-            last_error="HTTP 503: server sibuk / server busy",
+            last_error=str(busy),
+            last_failure=SyncFailure.of(busy),
         )
 
     def notify_submitted(self) -> None: ...
@@ -111,7 +115,8 @@ def _grab(widget: QWidget, size: tuple[int, int], path: Path) -> Path:
 
 
 def render_all(outdir: Path, app: Any) -> list[Path]:
-    """Every staff screen, in Bahasa Indonesia and English, at 1920×1080 and 1080×1920."""
+    """Every staff screen, in Bahasa Indonesia and English, at 1920×1080, 1366×768 and
+    1080×1920."""
     from kiosk.ui.console.area import StaffArea
     from kiosk.ui.console.callout import CallOutView
     from kiosk.ui.sync_bridge import SyncBridge
@@ -185,10 +190,9 @@ def _admin(area: Any) -> None:
 
 
 def _callout(area: Any) -> None:
-    from kiosk.ui.console.callout import Call
-
+    """A busy morning: four counters have called, counter 1 the latest."""
     view = area.callout
-    view.current = Call("A-004", "1")
-    view.history.clear()
-    view.history.extend([Call("C-007", "2"), Call("B-003", "1"), Call("E-002", "3")])
+    for number, counter in (("E-002", "3"), ("K-005", "4"), ("B-003", "1"), ("C-007", "2")):
+        view.show_call(number, counter)
+    view.show_call("A-004", "1")
     view.retranslate()

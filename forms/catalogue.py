@@ -78,6 +78,12 @@ class Catalogue(BaseModel):
                 return category
         raise KeyError(code)
 
+    def counters(self) -> list[str]:
+        """Every counter (loket) a service is served at, in the hall's order: 1, 2 … 10, then
+        any named counter by name."""
+        names = {service.counter for service in self.services}
+        return sorted(names, key=lambda c: (int(c), c) if c.isdigit() else (10**6, c))
+
     def services_in(self, category_code: str) -> list[Service]:
         return [service for service in self.services if service.category == category_code]
 

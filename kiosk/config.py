@@ -5,6 +5,7 @@ A bad file stops start-up with a message naming the key and what is wrong.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -35,12 +36,22 @@ class ConfigError(Exception):
     """The configuration file cannot be used; the message says which key and why."""
 
 
+STRICT = ConfigDict(extra="forbid", strict=True)
+"""Every table of the file: no unknown key, and no type guessed. TOML has its own types, so
+``batch_size = "200"``, ``device_mark = true`` or ``retention_days = 90.0`` is a mistake to
+name, not a value to convert. An integer is still a fine float (``read_timeout_s = 30``),
+and paths are written as strings (the ``ConfigPath`` fields)."""
+
+ConfigPath = Annotated[Path, Field(strict=False)]
+"""A path: TOML writes it as a string, which strict mode alone would refuse."""
+
+
 class ServerSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     url: str = "https://mpp.banyuwangikab.go.id"
     token: str = ""
-    ca_bundle: Path | None = None
+    ca_bundle: ConfigPath | None = None
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 200
     connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
     read_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
@@ -57,7 +68,7 @@ class ServerSettings(BaseModel):
 class AnswerKeySettings(BaseModel):
     """Where the key that seals the residents' answers is kept (kiosk.store.answer_key)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     store: Literal["file", "systemd-creds"] = "file"
     systemd_creds: str = "systemd-creds"
@@ -67,7 +78,7 @@ class AnswerKeySettings(BaseModel):
 class KioskSettings(BaseModel):
     """Everything a kiosk needs to know about itself; one file per kiosk."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     config_version: int = CONFIG_VERSION
     kiosk_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
@@ -77,7 +88,7 @@ class KioskSettings(BaseModel):
     language: Literal["id", "en"] = "id"
     idle_timeout_s: Annotated[int, Field(ge=30, le=3600)] = 90
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
-    data_dir: Path | None = None
+    data_dir: ConfigPath | None = None
     server: ServerSettings = ServerSettings()
     printer: PrinterSettings = PrinterSettings()
     answer_key: AnswerKeySettings = AnswerKeySettings()
@@ -101,6 +112,32 @@ def _upgrade(raw: dict) -> dict:
     return raw
 
 
+_EXPECTED = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "a string",
+    "path_type": "a path in quotes",
+    "model_type": "a table",
+    "dict_type": "a table",
+}
+"""Pydantic's type errors, in TOML's words."""
+_TOML_TYPES = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"))
+
+
+def _toml_value(value: object) -> str:
+    """What the file holds, in TOML's words: ``a string ("200")``, ``a boolean (true)``."""
+    for kind, words in _TOML_TYPES:  # bool first: a bool is also an int
+        if isinstance(value, kind):
+            shown = json.dumps(value, ensure_ascii=False)
+            return f"{words} ({shown})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return f"a {type(value).__name__}"
+
+
 def parse_config(raw: dict, *, source: str = "<config>") -> KioskSettings:
     raw = _upgrade(dict(raw))
     try:
@@ -110,6 +147,9 @@ def parse_config(raw: dict, *, source: str = "<config>") -> KioskSettings:
         for err in exc.errors():
             key = ".".join(str(p) for p in err["loc"]) or "(file)"
             message = err["msg"].removeprefix("Value error, ")
+            expected = _EXPECTED.get(err["type"])
+            if expected:  # a wrong TOML type: say which one was written
+                message = f"should be {expected}, not {_toml_value(err['input'])}"
             problems.append(f"  {key}: {message}")
         listing = "\n".join(problems)
         raise ConfigError(f"{source} is not a valid kiosk configuration:\n{listing}") from None

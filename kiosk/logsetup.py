@@ -32,6 +32,24 @@ class MaskingFormatter(logging.Formatter):
         return mask_identifiers(super().format(record))
 
 
+class QuietOnTerminal(logging.Filter):
+    """Keeps the libraries' chatter off the terminal; the log file still has every line.
+
+    Alembic announces each step of a migration at INFO ("Context impl SQLiteImpl", "Running
+    upgrade 0001 -> 0002 ..."): a first start would greet the admin with a screenful of it.
+    Its warnings and errors still show.
+    """
+
+    LIBRARIES = ("alembic",)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not any(
+            record.name == name or record.name.startswith(name + ".") for name in self.LIBRARIES
+        )
+
+
 def configure_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = log_dir / "kiosk.log"
@@ -42,6 +60,7 @@ def configure_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
     file_handler.setFormatter(formatter)
     console = logging.StreamHandler()
     console.setFormatter(formatter)
+    console.addFilter(QuietOnTerminal())
     root = logging.getLogger()
     root.handlers[:] = [file_handler, console]
     root.setLevel(level)

@@ -1,4 +1,5 @@
-"""``kiosk-sync``: the admin's batch sync — push, status, retry-dead, pull."""
+"""``kiosk-sync``: the admin's batch sync and upkeep — push, status, retry-dead, pull, purge,
+backup."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import json
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from tqdm import tqdm
+
 from kiosk.bootstrap import KioskApp, open_or_exit
-from kiosk.clock import to_wib
+from kiosk.clock import as_utc, to_wib
 from kiosk.usecases.clock_check import ClockStatus, clock_status, skew_words, warning_lines
 from kiosk.usecases.privacy import RetentionForecast, retention_forecast
 from sync.client import SyncAuthError, SyncClient, SyncError
@@ -64,46 +66,69 @@ def _fail(message: str, code: int) -> int:
 
 
 class ProgressBar:
-    """One line on stderr, redrawn: records, records/s, ETA. No dependency needed."""
+    """The push's progress on stderr, drawn by tqdm: records, records/s, time left.
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
-        self.stream, self.width = stream or sys.stderr, width
-        self._last = 0.0
+    Made on the first report, when the number of records to send is known; a push with
+    nothing to send draws nothing."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self._bar: tqdm | None = None
 
     def __call__(self, progress: PushProgress) -> None:
-        now = time.monotonic()
-        if now - self._last < 0.1 and progress.done < progress.total:
-            return
-        self._last = now
-        fraction = progress.done / progress.total if progress.total else 1.0
-        filled = int(self.width * min(1.0, fraction))
-        eta = progress.eta_s
-        eta_text = f"{eta:5.0f}s" if eta is not None else "    ?"
-        self.stream.write(
-            f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
-            f"{progress.done}/{progress.total} records  {progress.per_s:7.0f} rec/s  ETA {eta_text}"
-        )
-        self.stream.flush()
+        if self._bar is None:
+            self._bar = tqdm(
+                total=progress.total,
+                file=self.stream,
+                unit=" rec",
+                bar_format="{bar:30} {n_fmt}/{total_fmt} records  {rate_fmt}  ETA {remaining}",
+                ascii=".#",
+                mininterval=0.1,
+            )
+        self._bar.update(progress.done - self._bar.n)
 
     def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()  # before any message: the bar's line is finished first
+
+
+def _missing_token(app: KioskApp, args: argparse.Namespace) -> int | None:
+    """An empty ``[server] token`` is said before anyone is contacted: the server would
+    only answer 401."""
+    if app.settings.server.token:
+        return None
+    from kiosk.config_file import config_path
+
+    return _fail(
+        f"no server token: [server] token is empty in {config_path(args.config, args.demo)}, "
+        "so nothing was sent. On the MPP server, `mpp-server add-kiosk "
+        f"{app.settings.kiosk_id} --outpost {app.settings.outpost}` prints this kiosk's token "
+        "once (`mpp-server rotate-token` gives a new one); put it there and try again",
+        EXIT_CONFIG,
+    )
 
 
 def _push(app: KioskApp, args: argparse.Namespace) -> int:
+    if (refused := _missing_token(app, args)) is not None:
+        return refused
     client = app.sync_client()
-    bar = ProgressBar()
     try:
-        summary = push_pending(
-            app.outbox, client, progress=bar, include_not_due=True, batch_size=args.batch_size
-        )
+        with ProgressBar() as bar:
+            summary = push_pending(
+                app.outbox, client, progress=bar, include_not_due=True, batch_size=args.batch_size
+            )
     except PushAlreadyRunning as exc:
         return _fail(str(exc), EXIT_BUSY)
     except SyncAuthError as exc:
-        bar.close()
         hint = "; check [server] token in the kiosk config" if exc.status == 401 else ""
         return _fail(f"{exc}{hint}", EXIT_AUTH)
-    bar.close()
     rows = [
         ("accepted", summary.accepted),
         ("duplicate", summary.duplicate),
@@ -116,7 +141,9 @@ def _push(app: KioskApp, args: argparse.Namespace) -> int:
         out.write(f"{name:<12}{value:>10}\n")
     out.write(f"{'elapsed':<12}{summary.elapsed_s:>9.1f}s\n")
     if summary.last_error:
-        out.write(f"last error: {summary.last_error}\n")
+        out.write(f"last error talking to {app.settings.server.url}: {summary.last_error}\n")
+        if not summary.sent and not summary.rejected:
+            out.write("nothing was sent: is the server up, and is [server] url right?\n")
     if summary.rejected:
         out.write("rejected records are in the dead letter: `kiosk-sync status` shows why\n")
     failed = not summary.ok
@@ -124,7 +151,7 @@ def _push(app: KioskApp, args: argparse.Namespace) -> int:
         try:
             check = reconcile(app.outbox, client)
         except SyncError as exc:
-            out.write(f"count check not done: {exc}\n")
+            out.write(f"count check not done, talking to {app.settings.server.url}: {exc}\n")
             failed = True
         else:
             if check.ok:
@@ -138,24 +165,47 @@ def _push(app: KioskApp, args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+LABEL_WIDTH = 14
+"""The width of the labels of ``status``: the values start in one column."""
+
+
+def _line(label: str, value: object) -> str:
+    return f"{label:<{LABEL_WIDTH - 1}} {value}\n"
+
+
+def _utc_iso(stored: str | None) -> str | None:
+    """A stored time as UTC ISO 8601 with its zone (``+00:00``), for scripts."""
+    return None if stored is None else as_utc(datetime.fromisoformat(stored)).isoformat()
+
+
+def _wib(stored: str | None) -> str:
+    """A stored time as the admin reads it: ``2025-03-04 09:15:02 WIB``."""
+    if stored is None:
+        return "never"
+    return f"{to_wib(datetime.fromisoformat(stored)):%Y-%m-%d %H:%M:%S} WIB"
+
+
 def _status(app: KioskApp, args: argparse.Namespace) -> int:
     status = app.outbox.status()
     forecast = retention_forecast(app.context, app.settings.retention_days)
     clock = clock_status(app.context)
     if args.json:
         data = {"kiosk_id": app.settings.kiosk_id, **asdict(status)}
+        data["last_success_at"] = _utc_iso(status.last_success_at)
         data.update(retention=forecast.as_dict(), clock=clock.as_dict())
         sys.stdout.write(json.dumps(data) + "\n")
         return EXIT_OK
     out = sys.stdout
-    out.write(f"kiosk     {app.settings.kiosk_id} ({app.settings.outpost})\n")
-    out.write(f"server    {app.settings.server.url}\n")
-    out.write(f"pending   {status.pending}\nsent      {status.sent}\ndead      {status.dead}\n")
-    out.write(f"last success  {status.last_success_at or 'never'}\n")
-    if status.last_error:
-        out.write(f"last error    {status.last_error}\n")
+    out.write(_line("kiosk", f"{app.settings.kiosk_id} ({app.settings.outpost})"))
+    out.write(_line("server", app.settings.server.url))
+    out.write(_line("pending", status.pending))
+    out.write(_line("sent", status.sent))
+    out.write(_line("dead", status.dead))
     for reason, count in status.dead_reasons.items():
-        out.write(f"  dead: {count} × {reason}\n")
+        out.write(_line("", f"{count} × {reason}"))
+    out.write(_line("last success", _wib(status.last_success_at)))
+    if status.last_error:
+        out.write(_line("last error", status.last_error))
     out.write(clock_lines(clock))
     out.write(retention_lines(forecast))
     return EXIT_OK
@@ -163,16 +213,18 @@ def _status(app: KioskApp, args: argparse.Namespace) -> int:
 
 def clock_lines(clock: ClockStatus) -> str:
     """The kiosk's clock and its last measured skew, in words."""
-    line = f"clock         {to_wib(clock.now):%Y-%m-%d %H:%M:%S} WIB on this kiosk; "
+    value = f"{to_wib(clock.now):%Y-%m-%d %H:%M:%S} WIB on this kiosk; "
     if clock.skew is None:
-        line += "not compared with the server's yet (the next push or health probe does)\n"
+        value += "not compared with the server's yet (the next push or health probe does)"
     else:
         measured = to_wib(datetime.fromisoformat(clock.skew.kiosk_time))
-        line += (
+        value += (
             f"{skew_words(clock.skew.skew_s)} the server's ({clock.skew.skew_s:+.1f} s, "
-            f"measured {measured:%Y-%m-%d %H:%M} WIB kiosk time)\n"
+            f"measured {measured:%Y-%m-%d %H:%M} WIB kiosk time)"
         )
-    return line + "".join(f"clock WARNING {text}\n" for text in warning_lines(clock))
+    return _line("clock", value) + "".join(
+        _line("clock WARNING", text) for text in warning_lines(clock)
+    )
 
 
 def _how_many(count: int, what: str) -> str:
@@ -198,11 +250,17 @@ def retention_lines(forecast: RetentionForecast) -> str:
         )
     ]
     return (
-        f"retention     answers {days} days after the server has them; unsent or dead-letter "
-        f"ones {days + grace} days ({grace} days' grace, then dead); backups {days} days\n"
-        f"purge now     {', '.join(now) if now else 'nothing'} "
-        "(the kiosk purges every 6 hours; `kiosk-sync purge` does it now)\n"
-        f"purge next    {'; '.join(later) if later else 'nothing yet'} (WIB dates)\n"
+        _line(
+            "retention",
+            f"answers {days} days after the server has them; unsent or dead-letter ones "
+            f"{days + grace} days ({grace} days' grace, then dead); backups {days} days",
+        )
+        + _line(
+            "purge now",
+            f"{', '.join(now) if now else 'nothing'} "
+            "(the kiosk purges every 6 hours; `kiosk-sync purge` does it now)",
+        )
+        + _line("purge next", f"{'; '.join(later) if later else 'nothing yet'} (WIB dates)")
     )
 
 
@@ -271,7 +329,9 @@ def pull_catalogue(app: KioskApp, client: SyncClient) -> str:
     return answer.catalog.version
 
 
-def _pull(app: KioskApp, _args: argparse.Namespace) -> int:
+def _pull(app: KioskApp, args: argparse.Namespace) -> int:
+    if (refused := _missing_token(app, args)) is not None:
+        return refused
     client = app.sync_client()
     try:
         version = pull_catalogue(app, client)

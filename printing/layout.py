@@ -6,8 +6,11 @@ PDF receipt and a thermal receipt always say the same thing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from importlib.resources import files
 from typing import Literal
 
 from forms.wib import WIB
@@ -117,13 +120,12 @@ _MONTHS = {
 _LABELS: dict[str, Bilingual] = {
     "header": Bilingual("PASAR PELAYANAN PUBLIK", "PASAR PELAYANAN PUBLIK"),
     "regency": Bilingual("Kabupaten Banyuwangi", "Banyuwangi Regency"),
-    "ticket": Bilingual("Tiket Antrian", "Queue Ticket"),
+    "ticket": Bilingual("Tiket Antrean", "Queue Ticket"),
     "receipt": Bilingual("Tanda Terima Layanan", "Service Receipt"),
-    "your_number": Bilingual("Nomor antrian Anda", "Your queue number"),
+    "your_number": Bilingual("Nomor antrean Anda", "Your queue number"),
     "counter": Bilingual("Loket", "Counter"),
-    "ahead": Bilingual("Antrian di depan Anda", "People ahead of you"),
+    "ahead": Bilingual("Antrean di depan Anda", "People ahead of you"),
     "wait": Bilingual("Perkiraan tunggu", "Estimated wait"),
-    "minutes": Bilingual("menit", "min"),
     "name": Bilingual("Nama", "Name"),
     "nik": Bilingual("NIK", "NIK"),
     "documents": Bilingual("Dokumen yang perlu dibawa:", "Documents to bring:"),
@@ -138,6 +140,23 @@ _LABELS: dict[str, Bilingual] = {
 
 def label(key: str, language: str) -> str:
     return _LABELS[key].in_(language)
+
+
+@cache
+def _screen_words(language: str) -> dict[str, str]:
+    """The words the kiosk's screens share (``resources/i18n/common.<language>.json``)."""
+    path = files("resources") / "i18n" / f"common.{language}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def wait_text(minutes: int, language: str) -> str:
+    """The estimated wait in the screen's own words: ``± 25 menit``, or ``Tanpa antre`` when
+    nobody is waiting. Read from the screen's translations so the paper in a resident's hand
+    never says something else than the screen they just read."""
+    words = _screen_words("en" if language == "en" else "id")
+    if minutes == 0:
+        return words["common.no_wait"]
+    return words["common.minutes"].format(minutes=minutes)
 
 
 def to_wib(moment: datetime) -> datetime:
@@ -192,7 +211,7 @@ def _head(t: QueueTicket, title: str) -> list[Block]:
         Text(format_wib(t.issued_at, lang), "small", center=True),
         Rule(),
         Field(label("ahead", lang), str(t.people_ahead), bold=True),
-        Field(label("wait", lang), f"± {t.estimated_wait_minutes} {label('minutes', lang)}"),
+        Field(label("wait", lang), wait_text(t.estimated_wait_minutes, lang)),
     ]
     return blocks
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,12 +18,16 @@ Backend = Literal[
     "none",
 ]
 Profile = Literal["58mm", "80mm"]
+FilePath = Annotated[Path, Field(strict=False)]
+"""A path, which TOML writes as a string: the one conversion the strict model allows."""
 
 
 class PrinterSettings(BaseModel):
     """Which printer the kiosk prints to and how to reach it (the ``[printer]`` TOML table)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: a TOML value of the wrong type (``port = "9100"``, ``query_status = 1``) is an
+    # error naming the key, never converted; an integer is still a fine float.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     backend: Backend = "none"
     profile: Profile = "80mm"
@@ -38,13 +42,13 @@ class PrinterSettings(BaseModel):
     serial_device: str = ""
     baudrate: int = Field(default=9600, gt=0)
     # escpos_file, e.g. /dev/usb/lp0
-    file_path: Path | None = None
+    file_path: FilePath | None = None
     # windows_raw: the Windows printer name (Win32 spooler, RAW datatype)
     windows_printer_name: str = ""
     # system: the CUPS queue given to ``lp -d``; empty means CUPS' default printer
     system_printer_name: str = ""
     # pdf_folder: where receipts are saved as PDF instead of printed
-    pdf_folder: Path | None = None
+    pdf_folder: FilePath | None = None
 
     timeout_seconds: float = Field(default=5.0, gt=0, le=120)
     #: Ask an ESC/POS printer for its status (DLE EOT) before each job.

@@ -67,6 +67,11 @@ class SyncTransientError(SyncError):
 class SyncFatalError(SyncError):
     """Not worth retrying as it is: a 4xx other than 408/429, or not a protocol answer."""
 
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        """The HTTP status when the server refused; None when it did not answer in kind."""
+
     server_reached = True
     """False when what answered was not the sync server (see :class:`NotTheServer`)."""
 
@@ -207,7 +212,8 @@ class SyncClient:
             where = response.headers.get("Location", "")[:100]
             raise NotTheServer(f"redirected (HTTP {status}) to {where!r} — a captive portal?")
         if status >= 400 or status in (204, 205):
-            raise SyncFatalError(f"server answered HTTP {status} {_short_detail(response)}".strip())
+            detail = f"server answered HTTP {status} {_short_detail(response)}".strip()
+            raise SyncFatalError(detail, status)
         self._exchange = (sent, self.monotonic())
         return response
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from sync.client import (
+    NotTheServer,
     PayloadTooLarge,
     SyncAuthError,
     SyncClient,
@@ -25,12 +27,53 @@ from sync.client import (
     SyncFatalError,
     SyncTransientError,
 )
-from sync.lock import PushLock
+from sync.lock import PushAlreadyRunning, PushLock
 from sync.outbox import ClockObservation, Outbox
 from sync.protocol import MAX_BATCH_RECORDS, Record, RecordResult, ids_digest
 
 CLOCK_READING_FRESH_S = 600.0
 """A push older readings of the server's clock than this asks ``/health`` again first."""
+
+
+FailureKind = Literal[
+    "token_refused",  # 401: the kiosk's token is wrong
+    "kiosk_refused",  # 403: e.g. the kiosk is disabled on the server
+    "not_the_server",  # a captive portal, a proxy, a certificate that does not verify
+    "server_trouble",  # the server answered 408, 429 or 5xx: tried again later
+    "unreachable",  # no answer at all: no network, a timeout
+    "refused",  # another 4xx: sending the same again will not help
+    "already_running",  # another push (``kiosk-sync``) holds the lock
+    "unexpected",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncFailure:
+    """Why a push failed, as a code a screen words in its own language.
+
+    ``str()`` of the error (``last_error``) stays the English detail for the log and
+    ``kiosk-sync``; an operator's screen never shows it inside a sentence of its own.
+    """
+
+    kind: FailureKind
+    status: int | None = None
+    """The HTTP status, when the server answered."""
+
+    @classmethod
+    def of(cls, error: BaseException) -> SyncFailure:
+        if isinstance(error, SyncAuthError):
+            return cls("token_refused" if error.status == 401 else "kiosk_refused", error.status)
+        if isinstance(error, NotTheServer):
+            return cls("not_the_server")
+        if isinstance(error, SyncTransientError):
+            if error.status is None:
+                return cls("unreachable")
+            return cls("server_trouble", error.status)
+        if isinstance(error, SyncFatalError):
+            return cls("refused", error.status)
+        if isinstance(error, PushAlreadyRunning):
+            return cls("already_running")
+        return cls("unexpected")
 
 
 @dataclass
@@ -57,6 +100,8 @@ class PushSummary:
     remaining: int = 0
     failed_batches: int = 0
     last_error: str | None = None
+    last_failure: SyncFailure | None = None
+    """``last_error`` as a code, for a screen to word (see :class:`SyncFailure`)."""
     fatal: bool = False
     """True when the push stopped on an error retrying will not fix (the circuit breaker's)."""
     server_reached: bool = True
@@ -166,6 +211,7 @@ def push_pending(
                     except SyncTransientError as exc:
                         summary.failed_batches += 1
                         summary.last_error = str(exc)
+                        summary.last_failure = SyncFailure.of(exc)
                         if exc.status is not None:  # the server is up but refuses this batch
                             outbox.defer(
                                 [r.id for r in page.records],
@@ -177,6 +223,7 @@ def push_pending(
                     except SyncFatalError as exc:  # answers from something else included
                         summary.failed_batches += 1
                         summary.last_error = str(exc)
+                        summary.last_failure = SyncFailure.of(exc)
                         summary.fatal = True
                         summary.server_reached = exc.server_reached
                         break

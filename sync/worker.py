@@ -28,7 +28,7 @@ from typing import Any
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
 from sync.outbox import Outbox
-from sync.pusher import clock_skew, push_pending, remember_clock_skew
+from sync.pusher import SyncFailure, clock_skew, push_pending, remember_clock_skew
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,9 @@ class SyncState:
     dead: int = 0
     last_success_at: str | None = None
     last_error: str | None = None
+    """The last failure in English, for the log and ``kiosk-sync``."""
+    last_failure: SyncFailure | None = None
+    """The same failure as a code, for a screen to word in the staff's language."""
     running: bool = False
     circuit_open: bool = False
     online: bool | None = None
@@ -175,18 +178,21 @@ class SyncWorker(threading.Thread):
     def _push_once(self) -> None:
         self._update(running=True)
         error: str | None = None
+        failure: SyncFailure | None = None
         online: bool | None = None
         try:
             summary = push_pending(self.outbox, self.client)
-        except PushAlreadyRunning:
+        except PushAlreadyRunning as exc:
             error = "another sync is running (kiosk-sync?); trying again later"
+            failure = SyncFailure.of(exc)
         except SyncAuthError as exc:
-            error, online = str(exc), True
+            error, failure, online = str(exc), SyncFailure.of(exc), True
             self._fatal_streak = self.breaker_threshold
             self._token_refused = True
         except Exception as exc:  # noqa: BLE001 - the worker must survive anything
             log.exception("sync push failed")
             error = f"{type(exc).__name__}: {exc}"
+            failure = SyncFailure.of(exc)
             self._fatal_streak += 1
         else:
             online = summary.failed_batches == 0 or (summary.fatal and summary.server_reached)
@@ -194,13 +200,19 @@ class SyncWorker(threading.Thread):
                 self._fatal_streak += 1
             elif summary.failed_batches == 0:
                 self._fatal_streak = 0
-            error = summary.last_error
+            error, failure = summary.last_error, summary.last_failure
             if summary.failed_batches and not summary.fatal:
                 online = False
         circuit = self._fatal_streak >= self.breaker_threshold
         if circuit:
             error = f"sync stopped after repeated failures: {error}"
-        self._publish(running=False, last_error=error, circuit_open=circuit, online=online)
+        self._publish(
+            running=False,
+            last_error=error,
+            last_failure=failure,
+            circuit_open=circuit,
+            online=online,
+        )
 
     def _publish(self, **changes: Any) -> None:
         try:

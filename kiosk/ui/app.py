@@ -156,8 +156,9 @@ class MainWindow(QWidget):
             self.recovery,
         ):
             self.stack.addWidget(screen)
-            screen.home_requested.connect(self.reset_to_home)
+            screen.home_requested.connect(self.go_home)
         self.home.home_requested.connect(self.reset_to_home)
+        self.overlay.answered.connect(self._discard_answered)
         self._wire()
         self.overlay.raise_()
 
@@ -225,10 +226,10 @@ class MainWindow(QWidget):
         self.categories.back_requested.connect(self.reset_to_home)
         self.categories.category_chosen.connect(self._show_category)
         self.ticket_services.back_requested.connect(self.reset_to_home)
-        self.ticket_services.service_chosen.connect(self.take_ticket)
+        self.ticket_services.service_chosen.connect(self._confirm_ticket)
         self.services.back_requested.connect(lambda: self.show_screen(self.categories))
         self.services.service_chosen.connect(self._show_service)
-        self.service.back_requested.connect(lambda: self.show_screen(self.services))
+        self.service.back_requested.connect(self._back_from_service)
         self.service.ticket_chosen.connect(self.take_ticket)
         self.service.form_chosen.connect(self.start_form)
         self.review.back_requested.connect(self._back_to_form)
@@ -254,6 +255,15 @@ class MainWindow(QWidget):
     def _show_service(self, code: str) -> None:
         self.service.show_service(code)
         self.show_screen(self.service)
+
+    def _confirm_ticket(self, code: str) -> None:
+        """The ticket path's last step: what to bring, then "Ambil nomor antrean"."""
+        self.service.show_service(code, ticket_only=True)
+        self.show_screen(self.service)
+
+    def _back_from_service(self) -> None:
+        came_from = self.ticket_services if self.service.ticket_only else self.services
+        self.show_screen(came_from)
 
     # -- language, time, queue -------------------------------------------------------------
     def set_language(self, language: str) -> None:
@@ -302,6 +312,9 @@ class MainWindow(QWidget):
 
     # -- the request form ----------------------------------------------------------------
     def start_form(self, service_code: str) -> None:
+        if self.form_screen is not None and self._service_code == service_code:
+            self.show_screen(self.form_screen)  # back to the same form: the answers stay
+            return
         self._drop_form()
         service = self.catalogue.service(service_code)
         form = self.catalogue.form(service.form_id)
@@ -310,8 +323,8 @@ class MainWindow(QWidget):
         from kiosk.ui.screens.form import FormScreen
 
         screen = FormScreen(form, villages, self._validator(form, villages))
-        screen.back_requested.connect(lambda: self.show_screen(self.service))
-        screen.home_requested.connect(self.reset_to_home)
+        screen.left.connect(lambda: self.show_screen(self.service))
+        screen.home_requested.connect(self.go_home)
         screen.completed.connect(self._form_completed)
         screen.retranslate()
         self.stack.addWidget(screen)
@@ -404,8 +417,8 @@ class MainWindow(QWidget):
             # Deleting the form's widgets is the biggest piece of GUI work here: do it in
             # its own turn of the event loop, after the success screen is up.
             QTimer.singleShot(0, self._drop_form)
-            if self.sync_bridge is not None:
-                self.sync_bridge.notify_submitted()
+        if self.sync_bridge is not None:  # a ticket is a new record too: sync it soon
+            self.sync_bridge.notify_submitted()
         QTimer.singleShot(0, self.refresh_queue)
 
     def _printout(self, ticket: Any, service: Any, answers: dict | None) -> Any:
@@ -445,6 +458,19 @@ class MainWindow(QWidget):
             self.overlay.hide()
 
     # -- resets, recovery, staff ---------------------------------------------------------
+    def go_home(self) -> None:
+        """ "Beranda": straight home, unless that throws away answers: then ask first."""
+        if self.form_screen is not None and self.form_screen.answers():
+            self.overlay.ask(
+                tr("form.discard_question"), tr("form.discard_yes"), tr("form.discard_no")
+            )
+            return
+        self.reset_to_home()
+
+    def _discard_answered(self, discard: bool) -> None:
+        if discard:
+            self.reset_to_home()
+
     def reset_to_home(self) -> None:
         """Back to Home with nothing of the last resident left in a widget or in memory, and
         the staff area (if open) locked and gone."""

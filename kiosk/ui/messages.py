@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import logging
 import math
+from typing import TYPE_CHECKING
 
 from kiosk.clock import to_wib, utc_now
 from kiosk.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from sync.pusher import SyncFailure
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,12 @@ def printer_problem(error: BaseException) -> str:
 
     reason = error.reason_code if isinstance(error, PrinterUnavailable) else ""
     return tr(_PRINTER_KEYS.get(reason, "error.printer.general"))
+
+
+def sync_problem(failure: SyncFailure) -> str:
+    """Why the last push failed, in the staff's words. The error's own text is English detail
+    for the log and ``kiosk-sync``; put inside an Indonesian sentence it would read as noise."""
+    return tr(f"staff.sync_failure.{failure.kind}", status=failure.status or "–")
 
 
 def friendly(error: BaseException) -> str:

@@ -47,6 +47,7 @@ from kiosk.usecases.queue import (
     record_printed,
     reprint,
     today_queue,
+    undo_no_show,
     void_ticket,
 )
 from kiosk.usecases.tickets import IssuedTicket, issue_ticket, submit_request
@@ -95,6 +96,7 @@ __all__ = [
     "set_operator_pin",
     "submit_request",
     "today_queue",
+    "undo_no_show",
     "unlock_console",
     "void_ticket",
 ]

@@ -40,6 +40,9 @@ from kiosk.usecases.recording import add_audit, new_id
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = FAILURES_TO_LOCK
+PIN_MIN_LENGTH = 6
+PIN_MAX_LENGTH = 12
+
 # scrypt with n=2**14, r=8: about 16 MiB and tens of milliseconds per guess.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -90,7 +93,7 @@ def pin_matches(pin: str, stored: str) -> bool:
 
 
 def _check_pin_shape(pin: str) -> None:
-    if not (pin.isdigit() and 6 <= len(pin) <= 12):
+    if not (pin.isdigit() and PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH):
         raise WeakPin("a PIN is 6 to 12 digits")
     if len(set(pin)) == 1 or pin in "01234567890123456789" or pin in "98765432109876543210":
         raise WeakPin("a PIN may not be one repeated digit or a plain run")

@@ -1,4 +1,5 @@
-"""The operator's queue: call next, recall, served, no-show, void, reprint; today's queue."""
+"""The operator's queue: call next, recall, served, no-show (and its undo), void, reprint;
+today's queue."""
 
 from __future__ import annotations
 
@@ -18,14 +19,18 @@ from kiosk.usecases.queue_day import current_queue_day
 from kiosk.usecases.recording import add_audit, add_ticket_event
 from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait, span_minutes
 
-TicketAction = Literal["recall", "served", "no_show", "void"]
+TicketAction = Literal["recall", "served", "no_show", "void", "undo_no_show"]
 
 _ALLOWED_FROM: dict[TicketAction, frozenset[str]] = {
     "recall": frozenset({"called"}),
     "served": frozenset({"called"}),
     "no_show": frozenset({"called"}),
     "void": frozenset({"waiting", "called"}),
+    "undo_no_show": frozenset({"no_show"}),
 }
+
+NO_SHOW_UNDO_S = 5
+"""How long the console offers to undo a no-show, a tap made by mistake."""
 
 
 def action_allowed(action: TicketAction, status: str | None) -> bool:
@@ -174,6 +179,27 @@ def mark_served(ctx: KioskContext, ticket_id: str, operator_id: str | None = Non
 
 def mark_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
     return _transition(ctx, ticket_id, "no_show", operator_id)
+
+
+def undo_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+    """Take back a no-show tapped by mistake: the ticket is called again, as it was.
+
+    Audited and synced as its own event (``no_show_undone``), so the server and the day's
+    report see the ticket called, not closed. The console offers it for
+    ``NO_SHOW_UNDO_S`` seconds after the tap.
+    """
+    now = ctx.clock()
+    with ctx.uow() as uow:
+        ticket = _load(uow.session, ticket_id)
+        if not action_allowed("undo_no_show", ticket.status):
+            raise InvalidTransition(ticket.number, ticket.status, "undo_no_show")
+        ticket.status = "called"
+        ticket.served_at = None
+        add_ticket_event(uow.session, ticket, "no_show_undone", now, operator_id)
+        add_audit(uow.session, "ticket_no_show_undone", now, operator_id, number=ticket.number)
+        view = _view(ticket, ticket.request is not None)
+        uow.commit()
+    return view
 
 
 def void_ticket(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:

@@ -8,9 +8,11 @@ returned and what the resident typed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,7 @@ READERS: dict[str, Callable[[object], str]] = {
 
 # The printed wording, as a resident reads it; "±" prints as "+/-" on ASCII code pages.
 LABELS = {
-    "id": (r"Antrian di depan Anda", r"Perkiraan tunggu", "menit", "Nama"),
+    "id": (r"Antrean di depan Anda", r"Perkiraan tunggu", "menit", "Nama"),
     "en": (r"People ahead of you", r"Estimated wait", "min", "Name"),
 }
 
@@ -111,3 +113,23 @@ def test_reprint_shows_the_position_now(app: KioskApp, reader: str) -> None:
     printed = read_back(READERS[reader](ticket_printout(app, ticket, "id", is_reprint=True)), "id")
 
     assert (printed.people_ahead, printed.wait_minutes) == now
+
+
+def screen_words(language: str) -> dict[str, str]:
+    """What the success screen reads its wait from (``tr("common.no_wait")``)."""
+    path = files("resources") / "i18n" / f"common.{language}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize("reader", ["pdf-58mm", "pdf-80mm", "escpos-58mm", "escpos-80mm"])
+def test_nobody_ahead_prints_the_screens_no_wait_words(
+    app: KioskApp, reader: str, language: str
+) -> None:
+    issued = issue_ticket(app.context, "KTP_BARU")
+    assert (issued.people_ahead, issued.estimated_wait_minutes) == (0, 0)
+
+    text = " ".join(READERS[reader](walk_in_printout(app, issued, language)).split())
+
+    assert screen_words(language)["common.no_wait"] in text  # "Tanpa antre" / "No queue"
+    assert not re.search(r"(±|\+/-)\s*0\b", text), text

@@ -156,7 +156,7 @@ def test_the_kiosk_admin_reads_why_in_kiosk_sync_status(server, tmp_path: Path, 
         assert "server refused this kiosk (HTTP 403): kiosk k-rogojampi-1 is disabled" in shown
         assert "until the server's admin enables it (mpp-server enable-kiosk)" in shown
     assert "check [server] token" not in pushed  # the token is fine: the kiosk is disabled
-    assert "pending   2" in status
+    assert "\npending       2\n" in status
 
 
 def test_a_kiosk_with_a_rotated_token_is_told_to_check_its_token(server, tmp_path, capsys):

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
+from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from devtools.backlog import seed_audit_backlog
-from kiosk.sync_cli import main
+from forms.wib import WIB
+from kiosk.sync_cli import EXIT_CONFIG, main
 from sync.lock import PushLock
 
 
@@ -52,7 +58,20 @@ def test_push_exits_non_zero_when_the_server_is_down(server, tmp_path, capsys):
 
     assert main(["--config", str(config), "push"]) == 1
     out = capsys.readouterr().out
-    assert "remaining            3" in out and "last error: network" in out
+    assert "remaining            3" in out
+    assert f"last error talking to {server.url}: network" in out  # the URL it tried
+    assert "nothing was sent: is the server up" in out
+
+
+def test_a_push_with_nothing_to_send_still_names_the_server_it_could_not_reach(
+    server, tmp_path, capsys
+):
+    config = write_config(tmp_path, server.url, server.add_kiosk("k-rogojampi-1"))
+    seed(config, 0)
+    server.kill()
+
+    assert main(["--config", str(config), "push"]) == 1  # the count check could not be made
+    assert f"count check not done, talking to {server.url}: network" in capsys.readouterr().out
 
 
 def test_push_with_a_bad_token_exits_3(server, tmp_path, capsys):
@@ -94,3 +113,44 @@ def test_retry_dead(server, tmp_path, capsys):
     config = write_config(tmp_path, server.url, server.add_kiosk("k-rogojampi-1"))
     assert main(["--config", str(config), "retry-dead"]) == 0
     assert "0 records queued again" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["push", "pull"])
+def test_an_empty_token_is_reported_before_anyone_is_contacted(tmp_path, capsys, command):
+    with socket.socket() as listener:  # stands where the server would: counts connections
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        config = write_config(tmp_path, url, "")
+        seed(config, 2)
+
+        assert main(["--config", str(config), command]) == EXIT_CONFIG
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody called
+    err = capsys.readouterr().err
+    assert "[server] token is empty" in err and str(config) in err
+    assert "mpp-server add-kiosk k-rogojampi-1 --outpost rogojampi" in err
+
+
+def test_status_times_carry_their_zone_and_labels_line_up(server, tmp_path, capsys):
+    config = write_config(tmp_path, server.url, server.add_kiosk("k-rogojampi-1"))
+    seed(config, 2)
+    assert main(["--config", str(config), "push"]) == 0
+    capsys.readouterr()
+
+    assert main(["--config", str(config), "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    for moment in (status["last_success_at"], status["clock"]["now"]):
+        assert moment.endswith("+00:00"), moment
+    succeeded = datetime.fromisoformat(status["last_success_at"])
+
+    assert main(["--config", str(config), "status"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    labels = {line[:13].rstrip(): line[14:] for line in lines}
+    wib = succeeded.astimezone(WIB)
+    assert labels["last success"] == f"{wib:%Y-%m-%d %H:%M:%S} WIB"
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d WIB on this kiosk;", labels["clock"])
+    assert (labels["pending"], labels["sent"], labels["dead"]) == ("0", "2", "0")
+    for line in lines:  # every value starts in the same column
+        assert re.match(r"^[a-zA-Z ]{13} \S", line), line

@@ -19,7 +19,7 @@ from devtools.backlog import seed_audit_backlog
 from kiosk.store.models import OutboxEntry
 from sync.backoff import Backoff
 from sync.client import SyncAuthError, SyncClient
-from sync.pusher import push_pending
+from sync.pusher import SyncFailure, push_pending
 
 
 @pytest.fixture
@@ -77,6 +77,7 @@ def test_5xx_is_retried_with_backoff_and_then_left_for_later(kiosk):
     summary = push_pending(kiosk.outbox, client_for(kiosk, sleeps, max_tries=4))
 
     assert (summary.failed_batches, summary.fatal, summary.remaining) == (1, False, 10)
+    assert summary.last_failure == SyncFailure("server_trouble", 503)
     assert kiosk.faults.seen == 4 and len(sleeps) == 3
     assert all(e.state == "pending" and e.next_attempt_at is not None for e in entries(kiosk))
     assert push_pending(kiosk.outbox, client_for(kiosk)).accepted == 0  # not due yet
@@ -117,6 +118,7 @@ def test_captive_portal_html_200_marks_nothing(kiosk):
 
     assert summary.fatal and summary.accepted == 0
     assert "captive portal" in summary.last_error
+    assert summary.last_failure == SyncFailure("not_the_server")
     assert kiosk.faults.seen == 1  # not retried blindly
     assert {e.state for e in entries(kiosk)} == {"pending"}
 
@@ -144,6 +146,7 @@ def test_other_4xx_is_not_retried_blindly(kiosk):
 
     assert summary.fatal and kiosk.faults.seen == 1
     assert "400" in summary.last_error
+    assert summary.last_failure == SyncFailure("refused", 400)
 
 
 def test_403_stops_and_raises(kiosk):

@@ -13,7 +13,7 @@ from kiosk.usecases import submit_request
 from sync.backoff import Backoff
 from sync.client import SyncClient
 from sync.lock import PushLock
-from sync.pusher import push_pending
+from sync.pusher import SyncFailure, push_pending
 from sync.worker import SyncState, SyncWorker
 from tests.integration.conftest import LEGALISIR_ANSWERS
 
@@ -96,6 +96,7 @@ def test_a_wrong_token_opens_the_circuit_and_says_why(server, kiosk_factory):
     finally:
         worker.stop()
     assert "401" in state.last_error
+    assert state.last_failure == SyncFailure("token_refused", 401)
 
 
 def test_the_worker_waits_while_an_admin_push_holds_the_lock(server, kiosk_factory):
@@ -108,6 +109,7 @@ def test_the_worker_waits_while_an_admin_push_holds_the_lock(server, kiosk_facto
     try:
         state = states.wait_for(lambda s: s.last_error is not None and not s.running)
         assert "another sync" in state.last_error and state.pending == 5
+        assert state.last_failure == SyncFailure("already_running")
         lock.release()
         worker.sync_now()
         states.wait_for(lambda s: s.pending == 0 and not s.running)

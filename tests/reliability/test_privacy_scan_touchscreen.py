@@ -11,7 +11,7 @@ import logging
 from kiosk.logsetup import configure_logging
 from kiosk.ui.screens.success import SuccessScreen
 from tests.reliability.test_privacy_scan import _text_of
-from tests.ui.conftest import make_app, open_form, row, tap, type_on_keys
+from tests.ui.conftest import forward, make_app, open_form, row, tap, type_on_keys
 
 NIK = "3510132311790007"
 KK = "3510130101200003"
@@ -38,23 +38,32 @@ def test_the_touchscreen_flow_at_debug_writes_no_answer_anywhere(qtbot, tmp_path
     qtbot.waitExposed(window)
     try:
         open_form(qtbot, window)
-        tap(qtbot, row(window, "nik").edit)
-        type_on_keys(qtbot, window, NIK[:9])  # a slip: the field says what is wrong
         tap(qtbot, row(window, "nama").edit)
-        assert row(window, "nik").error.isVisible()
         type_on_keys(qtbot, window, TYPED["nama"])
+        forward(qtbot, window)
         tap(qtbot, row(window, "nik").edit)
+        type_on_keys(qtbot, window, NIK[:9])  # a slip: the question says what is wrong
+        forward(qtbot, window)
+        assert row(window, "nik").error.isVisible()
         type_on_keys(qtbot, window, NIK[9:])
+        forward(qtbot, window)
         tap(qtbot, row(window, "tanggal_lahir").edit)
         type_on_keys(qtbot, window, "23111979")
+        forward(qtbot, window)
         tap(qtbot, row(window, "jenis_kelamin").button_for("L"))
+        forward(qtbot, window)
         tap(qtbot, row(window, "desa").buttons[0])
+        forward(qtbot, window)
         tap(qtbot, row(window, "alamat").edit)
         type_on_keys(qtbot, window, TYPED["alamat"])
+        forward(qtbot, window)
+        forward(qtbot, window)  # telepon: optional, left blank
         tap(qtbot, row(window, "punya_kk").button_for(True))
+        forward(qtbot, window)
         tap(qtbot, row(window, "nomor_kk").edit)
         type_on_keys(qtbot, window, KK)
-        tap(qtbot, window.form_screen.next_button)
+        forward(qtbot, window)
+        forward(qtbot, window)  # anak: optional; the last question goes to the review
         assert window.current_screen() is window.review
         tap(qtbot, window.review.next_button)
         tap(qtbot, window.notice.accept_button)

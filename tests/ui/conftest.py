@@ -91,17 +91,48 @@ def open_form(qtbot, window, category: str = "KEPENDUDUKAN", service: str = "KTP
     assert window.current_screen() is window.form_screen
 
 
-def fill_valid_form(qtbot, window) -> None:  # noqa: ANN001
-    tap(qtbot, row(window, "nama").edit)
-    type_on_keys(qtbot, window, "Budi Santoso")
-    tap(qtbot, row(window, "nik").edit)
-    type_on_keys(qtbot, window, GOOD_NIK)
-    tap(qtbot, row(window, "tanggal_lahir").edit)
-    type_on_keys(qtbot, window, "17081990")
-    tap(qtbot, row(window, "jenis_kelamin").button_for("L"))
-    tap(qtbot, row(window, "desa").buttons[0])
-    tap(qtbot, row(window, "alamat").edit)
-    type_on_keys(qtbot, window, "Dusun Krajan RT 02")
-    tap(qtbot, row(window, "punya_kk").button_for(True))
-    tap(qtbot, row(window, "nomor_kk").edit)
-    type_on_keys(qtbot, window, GOOD_KK)
+def forward(qtbot, window) -> None:  # noqa: ANN001
+    """The form's one primary action: the keyboard's go key when a keyboard is up, else
+    the button under the question ("Lanjut", or "Periksa isian" on the last question)."""
+    form = window.form_screen
+    if form.keyboard.isVisible():
+        tap(qtbot, key(window, "next"))
+    else:
+        tap(qtbot, form.next_button)
+
+
+def question(window) -> str:  # noqa: ANN001
+    """The name of the question on screen now; it is the only one shown."""
+    shown = [r for r in window.form_screen.rows if r.isVisible()]
+    assert len(shown) == 1, [r.name for r in shown]
+    return shown[0].name
+
+
+def fill_valid_form(qtbot, window, until: str | None = None) -> None:  # noqa: ANN001
+    """Answer every question in turn, as a resident does, and stop on the last one (or on
+    the question ``until``, unanswered)."""
+    answers = [
+        ("nama", "Budi Santoso"),
+        ("nik", GOOD_NIK),
+        ("tanggal_lahir", "17081990"),
+        ("jenis_kelamin", "L"),
+        ("desa", 0),
+        ("alamat", "Dusun Krajan RT 02"),
+        ("telepon", None),
+        ("punya_kk", True),
+        ("nomor_kk", GOOD_KK),
+    ]
+    for name, value in answers:
+        assert question(window) == name
+        if name == until:
+            return
+        answer = row(window, name)
+        if isinstance(value, str) and hasattr(answer, "edit"):
+            tap(qtbot, answer.edit)
+            type_on_keys(qtbot, window, value)
+        elif value == 0 and name == "desa":
+            tap(qtbot, answer.buttons[0])
+        elif value is not None:
+            tap(qtbot, answer.button_for(value))
+        forward(qtbot, window)
+    assert question(window) == "anak"  # optional, left blank: the last question

@@ -49,7 +49,7 @@ def test_production_countdown_is_at_least_twenty_seconds(window):  # noqa: ANN00
 
 
 def test_language_switch_changes_the_visible_text(qtbot, window):  # noqa: ANN001
-    assert window.home.ticket_button.text() == "Ambil Nomor Antrian"
+    assert window.home.ticket_button.text() == "Ambil Nomor Antrean"
     tap(qtbot, window.home.language_buttons["en"])
     assert window.home.ticket_button.text() == "Take a Queue Number"
     assert window.home.request_button.text() == "Apply for a Service"
@@ -57,7 +57,7 @@ def test_language_switch_changes_the_visible_text(qtbot, window):  # noqa: ANN00
     assert window.categories.title.text() == "Choose a kind of service"
     tap(qtbot, window.categories.home_button)
     # A new resident starts in the kiosk's own language.
-    assert window.home.ticket_button.text() == "Ambil Nomor Antrian"
+    assert window.home.ticket_button.text() == "Ambil Nomor Antrean"
 
 
 def test_unhandled_error_shows_the_recovery_screen(qtbot, window):  # noqa: ANN001

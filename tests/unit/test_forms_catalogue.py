@@ -51,6 +51,19 @@ def test_at_least_25_services_with_unique_codes_and_letters(catalogue: Catalogue
     assert len({service.code for service in catalogue.services}) == len(catalogue.services)
 
 
+def test_counters_come_in_the_halls_order(catalogue: Catalogue) -> None:
+    assert catalogue.counters() == [str(n) for n in range(1, 13)]  # 10 after 9, not after 1
+    named = catalogue.model_copy(
+        update={
+            "services": (
+                *catalogue.services[:2],
+                catalogue.services[2].model_copy(update={"counter": "Informasi"}),
+            )
+        }
+    )
+    assert named.counters() == ["1", "Informasi"]
+
+
 def test_catalogue_carries_its_version(catalogue: Catalogue) -> None:
     assert catalogue.version == "2026.11.1"
 

@@ -64,7 +64,7 @@ def test_receipt_layout_is_in_the_resident_language() -> None:
     english = " ".join(str(b) for b in layout(sample_receipt("en")))
     assert "Your queue number" in english and "Documents to bring" in english
     indonesian = " ".join(str(b) for b in layout(sample_receipt("id")))
-    assert "Nomor antrian Anda" in indonesian
+    assert "Nomor antrean Anda" in indonesian
 
 
 def test_printer_settings_defaults_and_validation() -> None:

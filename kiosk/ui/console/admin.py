@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +20,7 @@ from kiosk.printer_check import status_keys
 from kiosk.ui.console.pin import Keypad, PinDisplay
 from kiosk.ui.console.widgets import (
     StatusLine,
+    WholeWordsPanel,
     fit_orientation,
     heading,
     scrolling_columns,
@@ -28,34 +28,51 @@ from kiosk.ui.console.widgets import (
     wib_datetime,
 )
 from kiosk.ui.i18n import tr
+from kiosk.ui.messages import sync_problem
 from kiosk.ui.tasks import run_task
 from sync.worker import SyncState
 
 if TYPE_CHECKING:
     from kiosk.bootstrap import KioskApp
+    from kiosk.config import KioskSettings
     from kiosk.ui.sync_bridge import SyncBridge
 
-SECRET_KEYS = {"token"}
 QUIT_CONFIRM_MS = 6000
+SUMMARY_ROWS = (
+    "kiosk_id",
+    "outpost",
+    "server_url",
+    "server_token",
+    "printer",
+    "language",
+    "idle",
+    "retention",
+)
 
 
-def config_lines(settings: Any) -> list[str]:
-    """The settings as ``key = value`` lines; secrets show only their last 4 characters."""
-    lines: list[str] = []
+def settings_summary(settings: KioskSettings) -> dict[str, str]:
+    """The settings an admin checks at the kiosk, worded in the staff's language, one value
+    per row of ``SUMMARY_ROWS``. The server token shows only whether it is set."""
+    server, printer = settings.server, settings.printer
+    return {
+        "kiosk_id": settings.kiosk_id,
+        "outpost": f"{settings.outpost_name} ({settings.outpost})",
+        "server_url": server.url or tr("staff.admin.summary_not_set"),
+        "server_token": tr("staff.admin.summary_yes" if server.token else "staff.admin.summary_no"),
+        "printer": tr(
+            "staff.admin.summary_printer_value",
+            backend=printer_backend_words(printer.backend),
+            profile=printer.profile,
+        ),
+        "language": tr(f"staff.language.{settings.language}"),
+        "idle": tr("staff.admin.summary_seconds", seconds=settings.idle_timeout_s),
+        "retention": tr("staff.admin.summary_days", count=settings.retention_days),
+    }
 
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key in value:
-                walk(f"{prefix}.{key}" if prefix else key, value[key])
-            return
-        leaf = prefix.rsplit(".", 1)[-1]
-        if leaf in SECRET_KEYS:
-            text = str(value or "")
-            value = f"…{text[-4:]}" if len(text) > 4 else ("****" if text else "")
-        lines.append(f"{prefix} = {value}")
 
-    walk("", settings.model_dump(mode="json"))
-    return lines
+def printer_backend_words(backend: str) -> str:
+    """What kind of printer the kiosk prints to, in words, never the config's raw value."""
+    return tr(f"staff.admin.printer_backend.{backend}")
 
 
 def _section() -> tuple[QFrame, QVBoxLayout]:
@@ -74,8 +91,14 @@ class ChangePinForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
+        # Side by side, so the whole pad fits a 1366 x 768 screen without scrolling.
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        fields_panel = WholeWordsPanel()  # "Ulangi PIN baru" whole, never "gi PIN"
+        fields = QVBoxLayout(fields_panel)
+        fields.setContentsMargins(0, 0, 0, 0)
+        fields.setSpacing(10)
         self.rows: dict[str, Any] = {}
         self.dots: dict[str, PinDisplay] = {}
         self.labels: dict[str, QLabel] = {}
@@ -85,21 +108,22 @@ class ChangePinForm(QWidget):
             choose = touch_button(role="choice", checkable=True)
             choose.setAutoExclusive(True)
             choose.clicked.connect(lambda _=False, n=name: self.focus(n))
-            dots = PinDisplay()
-            dots.setProperty("small", True)
+            dots = PinDisplay(small=True)
             self.rows[name] = choose
             self.dots[name] = dots
             grid.addWidget(choose, row, 0)
             grid.addWidget(dots, row, 1)
         grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
-        self.keypad = Keypad()
+        fields.addLayout(grid)
+        self.save = touch_button(role="primary")
+        fields.addWidget(self.save)
+        fields.addStretch(1)
+        layout.addWidget(fields_panel, 1)
+        self.keypad = Keypad(compact=True)
         self.keypad.digit.connect(lambda d: self.dots[self.target].add(d))
         self.keypad.erase.connect(lambda: self.dots[self.target].erase())
         self.keypad.submit.connect(self._next)
-        layout.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.save = touch_button(role="primary")
-        layout.addWidget(self.save)
+        layout.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignTop)
         self.target = "old"
         self.focus("old")
 
@@ -172,11 +196,13 @@ class AdminPanel(QWidget):
         left.addWidget(self._build_retention())
         left.addWidget(self._build_app())
         left.addStretch(1)
-        right.addWidget(self._build_config())
         right.addWidget(self._build_pin())
+        right.addWidget(self._build_summary())
         right.addStretch(1)
-        self.columns.addLayout(left, 1)
-        self.columns.addLayout(right, 1)
+        # The right column, with the change-PIN pad at its top, the wider: the pad whole
+        # beside its fields on a 1366 x 768 screen, without scrolling.
+        self.columns.addLayout(left, 5)
+        self.columns.addLayout(right, 8)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.status = StatusLine()
@@ -199,6 +225,7 @@ class AdminPanel(QWidget):
         self.sync_values: dict[str, QLabel] = {}
         for row, key in enumerate(("pending", "sent", "dead", "last_success", "last_error")):
             name, value = QLabel(), QLabel()
+            name.setWordWrap(True)  # "Kesalahan terakhir" takes two lines on a narrow column
             value.setWordWrap(True)
             value.setObjectName("StaffValue")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -207,6 +234,7 @@ class AdminPanel(QWidget):
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(value, row, 1)
         self.clock_name, self.clock_value = QLabel(), QLabel()
+        self.clock_name.setWordWrap(True)
         self.clock_value.setWordWrap(True)
         self.clock_value.setObjectName("StaffValue")
         grid.addWidget(self.clock_name, grid.rowCount(), 0, Qt.AlignmentFlag.AlignTop)
@@ -222,14 +250,13 @@ class AdminPanel(QWidget):
         self.clock_note.setWordWrap(True)
         self.clock_note.setVisible(False)
         layout.addWidget(self.clock_note)
-        row = QHBoxLayout()
+        # One above the other: side by side they need more than half of a 1366 px screen.
         self.sync_now_button = touch_button(role="primary")
         self.sync_now_button.clicked.connect(self.sync_now)
         self.retry_button = touch_button()
         self.retry_button.clicked.connect(self.retry_dead)
-        row.addWidget(self.sync_now_button)
-        row.addWidget(self.retry_button)
-        layout.addLayout(row)
+        layout.addWidget(self.sync_now_button)
+        layout.addWidget(self.retry_button)
         return frame
 
     def _build_printer(self) -> QFrame:
@@ -280,17 +307,32 @@ class AdminPanel(QWidget):
         self._quit_armed.timeout.connect(self._show_quit)
         return frame
 
-    def _build_config(self) -> QFrame:
+    def _build_summary(self) -> QFrame:
+        """The kiosk's settings as labelled rows; they are changed in kiosk.toml, not here."""
         frame, layout = _section()
-        self.config_title = heading()
-        layout.addWidget(self.config_title)
-        self.config_view = QPlainTextEdit()
-        self.config_view.setObjectName("StaffConfig")
-        self.config_view.setReadOnly(True)
-        self.config_view.setMinimumHeight(300)
-        self.config_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.config_view.setPlainText("\n".join(config_lines(self._app.settings)))
-        layout.addWidget(self.config_view)
+        self.summary_title = heading()
+        layout.addWidget(self.summary_title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        self.summary_names: dict[str, QLabel] = {}
+        self.summary_values: dict[str, QLabel] = {}
+        for row, key in enumerate(SUMMARY_ROWS):
+            name, value = QLabel(), QLabel()
+            name.setWordWrap(True)
+            value.setWordWrap(True)
+            value.setObjectName("StaffValue")
+            self.summary_names[key] = name
+            self.summary_values[key] = value
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
+        layout.addLayout(grid)
+        self.summary_note = QLabel()
+        self.summary_note.setObjectName("StaffHint")
+        self.summary_note.setWordWrap(True)
+        layout.addWidget(self.summary_note)
         return frame
 
     def _build_pin(self) -> QFrame:
@@ -326,7 +368,12 @@ class AdminPanel(QWidget):
         self.app_title.setText(tr("staff.admin.app"))
         self.quit_hint.setText(tr("staff.admin.quit_hint"))
         self._show_quit()
-        self.config_title.setText(tr("staff.admin.config"))
+        self.summary_title.setText(tr("staff.admin.config"))
+        values = settings_summary(self._app.settings)
+        for key, label in self.summary_names.items():
+            label.setText(tr(f"staff.admin.summary_{key}"))
+            self.summary_values[key].setText(values[key])
+        self.summary_note.setText(tr("staff.admin.summary_note"))
         self.pin_title.setText(tr("staff.admin.pin"))
         self.pin_form.retranslate()
         self._show_sync(self.bridge.state if self.bridge is not None else None)
@@ -398,7 +445,7 @@ class AdminPanel(QWidget):
             "sent": None if state is None else shown.sent,
             "dead": None if state is None else shown.dead,
             "last_success": _when(shown.last_success_at),
-            "last_error": shown.last_error or "–",
+            "last_error": sync_problem(shown.last_failure) if shown.last_failure else None,
         }
         for key, label in self.sync_values.items():
             value = values[key]
@@ -545,7 +592,7 @@ class AdminPanel(QWidget):
         self.printer_label.setText(
             tr(
                 "staff.admin.printer_state",
-                backend=settings.backend,
+                backend=printer_backend_words(settings.backend),
                 profile=settings.profile,
                 health=health,
             )

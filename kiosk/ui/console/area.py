@@ -12,16 +12,17 @@ from __future__ import annotations
 import weakref
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.console.admin import AdminPanel
-from kiosk.ui.console.callout import CallOutView, shared_callout
+from kiosk.ui.console.callout import Call, CallOutView, shared_callout
 from kiosk.ui.console.operator import OperatorConsole
 from kiosk.ui.console.pin import PinPage
 from kiosk.ui.i18n import current_language, on_language_changed, set_language
 from kiosk.ui.idle import MIN_COUNTDOWN_S, IdleWatcher
-from kiosk.usecases import Operator
+from kiosk.usecases import Operator, TodayQueue
 
 if TYPE_CHECKING:
     from kiosk.bootstrap import KioskApp
@@ -59,8 +60,11 @@ class StaffArea(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
-        self.callout = callout if callout is not None else shared_callout()
+        counters = app.catalogue.counters()
+        self.callout = callout if callout is not None else shared_callout(counters)
+        self.callout.set_counters(counters)
         self.console.called.connect(self._announce)
+        self.console.queue_shown.connect(self._fill_in_callout)
         self.console.callout_requested.connect(self.callout.present)
 
         self.pin_page.unlocked.connect(self._unlocked)
@@ -86,7 +90,7 @@ class StaffArea(QWidget):
 
         def relabel(_language: str) -> None:
             area = me()
-            if area is not None:
+            if area is not None and shiboken6.isValid(area):  # Qt may have deleted it first
                 area.retranslate()
 
         on_language_changed(relabel)
@@ -146,6 +150,14 @@ class StaffArea(QWidget):
 
     def _announce(self, number: str, counter: str, recall: bool) -> None:
         self.callout.announce(number, counter, recall=recall)
+
+    def _fill_in_callout(self, queue: TodayQueue) -> None:
+        """Numbers called before the call-out view existed (the kiosk restarted, say)."""
+        called = sorted(
+            (t for sq in queue.services.values() for t in sq.called),
+            key=lambda t: t.called_at or t.issued_at,
+        )
+        self.callout.fill_in(Call(t.number, t.counter) for t in called)
 
     def _toggle_language(self) -> None:
         set_language("en" if current_language() == "id" else "id")

@@ -1,26 +1,31 @@
-"""The call-out view: the number being called, very large, for the waiting room.
+"""The call-out view for the waiting room: the latest call very large, and below it every
+counter with the number it called last, the latest highlighted, readable across a hall.
 
 A top-level window of its own: with a second display it goes fullscreen there, otherwise it
 opens as a window the operator can drag to a TV. Each call rings the chime and, where the
-machine has an Indonesian voice, says "Nomor antrian B 17, silakan menuju loket 2".
+machine has an Indonesian voice, says "Nomor antrean B 17, silakan menuju loket 2".
 """
 
 from __future__ import annotations
 
-from collections import deque
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.console.sound import Chime, Voice
 from kiosk.ui.i18n import tr
 from kiosk.usecases.numbering import spoken_number
 
-HISTORY = 5
 VOICE_DELAY_MS = 1600  # after the chime has rung out
+MARGIN = 48
+GAP = 16
+NUMBER_EMS = 3.8
+"""How many font heights "A-017" is wide in bold: a tile's number is sized to fit it."""
 
 
 @dataclass(frozen=True)
@@ -29,24 +34,63 @@ class Call:
     counter: str
 
 
+class CounterTile(QFrame):
+    """One counter in the hall: its name and the number it called last."""
+
+    def __init__(self, counter: str) -> None:
+        super().__init__()
+        self.counter = counter
+        self.setObjectName("CallOutTile")
+        self.setProperty("latest", False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(0)
+        self.name = QLabel()
+        self.name.setObjectName("CallOutTileName")
+        self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number = QLabel("—")
+        self.number.setObjectName("CallOutTileNumber")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.name)
+        layout.addWidget(self.number, 1)
+
+    def show_call(self, number: str | None, *, latest: bool) -> None:
+        self.number.setText(number or "—")
+        if self.property("latest") != latest:
+            self.setProperty("latest", latest)
+            for widget in (self, self.name, self.number):  # the colours follow [latest]
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+
+
 class CallOutView(QWidget):
     """Shows and announces calls; ``announce`` is the one entry point."""
 
-    def __init__(self, *, chime: Chime | None = None, voice: Voice | None = None) -> None:
+    def __init__(
+        self,
+        counters: Iterable[str] = (),
+        *,
+        chime: Chime | None = None,
+        voice: Voice | None = None,
+    ) -> None:
         super().__init__(None, Qt.WindowType.Window)
         self.setObjectName("CallOutView")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.chime = chime or Chime(self)
         self.voice = voice or Voice(self)
         self.current: Call | None = None
-        self.history: deque[Call] = deque(maxlen=HISTORY)
+        self.latest: dict[str, str] = {}
+        """Each counter's last called number."""
+        self.tiles: dict[str, CounterTile] = {}
         self._pending_speech: list[str] = []
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
+        layout.setContentsMargins(MARGIN, MARGIN // 2, MARGIN, MARGIN // 2)
+        layout.setSpacing(GAP // 2)
         self.caption = QLabel()
         self.caption.setObjectName("CallOutCaption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
         layout.addWidget(self.caption)
         self.number = QLabel("—")
         self.number.setObjectName("CallOutNumber")
@@ -55,21 +99,13 @@ class CallOutView(QWidget):
         self.counter = QLabel()
         self.counter.setObjectName("CallOutCounter")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counter.setWordWrap(True)
         layout.addWidget(self.counter, 1)
-        self.recent_title = QLabel()
-        self.recent_title.setObjectName("CallOutRecentTitle")
-        self.recent_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.recent_title)
-        self.recent_row = QHBoxLayout()
-        self.recent_row.setSpacing(24)
-        self.recent: list[QLabel] = []
-        for _ in range(HISTORY - 1):
-            label = QLabel()
-            label.setObjectName("CallOutRecent")
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.recent.append(label)
-            self.recent_row.addWidget(label, 1)
-        layout.addLayout(self.recent_row, 1)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(GAP)
+        layout.addLayout(self.grid, 4)
+        self._per_row = 0
+        self.set_counters(counters)
         self._speaker = QTimer(self)
         self._speaker.setSingleShot(True)
         self._speaker.timeout.connect(self._speak)
@@ -78,17 +114,53 @@ class CallOutView(QWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(tr("staff.callout.window_title"))
         self.caption.setText(tr("staff.callout.caption"))
-        self.recent_title.setText(tr("staff.callout.recent"))
+        for tile in self.tiles.values():
+            tile.name.setText(tr("staff.callout.tile", counter=tile.counter))
+        self._show()
+
+    def set_counters(self, counters: Iterable[str]) -> None:
+        """A tile for each counter of the outpost, in this order (a counter called that is not
+        among them gets a tile at the end)."""
+        for counter in counters:
+            self._tile(counter)
+        self._arrange(self.width(), self.height())
+
+    def _tile(self, counter: str) -> CounterTile:
+        tile = self.tiles.get(counter)
+        if tile is None:
+            tile = CounterTile(counter)
+            tile.name.setText(tr("staff.callout.tile", counter=counter))
+            self.tiles[counter] = tile
+            self._per_row = 0  # lay the tiles out again
+        return tile
+
+    def fill_in(self, calls: Iterable[Call]) -> None:
+        """Numbers the kiosk called before this view knew of them (e.g. before a restart),
+        for counters it has no number for yet; given oldest first, the newest of them is the
+        latest call if the view has none."""
+        added = [call for call in calls if call.counter not in self.latest]
+        if not added:
+            return
+        for call in added:
+            self.latest[call.counter] = call.number
+            self._tile(call.counter)
+        self.current = self.current or added[-1]
+        self._arrange(self.width(), self.height())
+        self._show()
+
+    def show_call(self, number: str, counter: str) -> None:
+        """Show ``number`` as the latest call and as its counter's current number."""
+        self.current = Call(number, counter)
+        self.latest[counter] = number
+        if counter not in self.tiles:
+            self._tile(counter)
+            self._arrange(self.width(), self.height())
         self._show()
 
     def announce(self, number: str, counter: str, *, recall: bool = False) -> None:
-        """Show the call, ring the chime, then speak it (in Bahasa Indonesia, for residents)."""
-        call = Call(number, counter)
-        if not recall or self.current != call:
-            if self.current is not None and self.current != call:
-                self.history.appendleft(self.current)
-            self.current = call
-        self._show()
+        """Show the call, ring the chime, then speak it (in Bahasa Indonesia, for residents).
+        A recall shows its number again as the latest call too."""
+        self.show_call(number, counter)
         self.chime.play()
         self._pending_speech.append(
             tr("staff.callout.voice", language="id", number=spoken_number(number), counter=counter)
@@ -107,13 +179,9 @@ class CallOutView(QWidget):
         else:
             self.number.setText(self.current.number)
             self.counter.setText(tr("staff.callout.counter", counter=self.current.counter))
-        earlier = [c for c in self.history if c != self.current][: len(self.recent)]
-        for label, call in zip(self.recent, earlier + [None] * len(self.recent), strict=False):
-            label.setVisible(call is not None)
-            if call is not None:
-                label.setText(
-                    tr("staff.callout.recent_item", number=call.number, counter=call.counter)
-                )
+        latest = self.current.counter if self.current is not None else None
+        for counter, tile in self.tiles.items():
+            tile.show_call(self.latest.get(counter), latest=counter == latest)
 
     def present(self) -> None:
         """Fullscreen on the second display when there is one, else a normal window."""
@@ -139,15 +207,41 @@ class CallOutView(QWidget):
 
     def _scale_text(self, width: int, height: int) -> None:
         """Sizes follow the window, so a 1366 × 768 TV or a portrait screen shows it whole."""
-        scale = max(0.3, min(width / 1300, height / 1080))
-        portrait = width < height
-        self.recent_row.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
-        sizes = {self.number: 200, self.counter: 64, self.caption: 40, self.recent_title: 28}
-        sizes.update({label: 32 for label in self.recent})
-        for label, points in sizes.items():
-            label.setStyleSheet(f"font-size: {max(18, round(points * scale))}pt;")
+        number = max(48, round(min(0.16 * height, 0.2 * width)))
+        line = min(number // 3, round((width - 2 * MARGIN) / 15))  # "Silakan menuju LOKET 12"
+        sizes = {self.number: number, self.counter: line, self.caption: number // 5}
+        for label, pixels in sizes.items():
+            label.setStyleSheet(f"font-size: {max(24, pixels)}px;")
+        self._arrange(width, height)
+
+    def _arrange(self, width: int, height: int) -> None:
+        """The tiles in as many columns as gives their numbers the largest type: 4 × 3 for
+        12 counters on a landscape screen, 2 × 6 on a portrait one."""
+        count = len(self.tiles)
+        if not count:
+            return
+        width, height = max(width, 640), max(height, 480)  # not shown yet: any fair guess
+        banner = 1.8 * max(48, min(0.16 * height, 0.2 * width))
+        room_w = width - 2 * MARGIN
+        room_h = height - MARGIN - banner - 2 * GAP
+
+        def number_px(columns: int) -> float:
+            rows = math.ceil(count / columns)
+            tile_w = (room_w - GAP * (columns - 1)) / columns
+            tile_h = (room_h - GAP * (rows - 1)) / rows
+            return min(tile_w / NUMBER_EMS, tile_h * 0.5)
+
+        per_row = max(range(1, count + 1), key=number_px)
+        pixels = max(24, round(number_px(per_row)))
+        for tile in self.tiles.values():
+            tile.number.setStyleSheet(f"font-size: {pixels}px;")
+            tile.name.setStyleSheet(f"font-size: {max(24, round(pixels * 0.4))}px;")
+        if per_row == self._per_row:
+            return
+        self._per_row = per_row
+        for index, tile in enumerate(self.tiles.values()):
+            self.grid.removeWidget(tile)
+            self.grid.addWidget(tile, index // per_row, index % per_row)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._speaker.stop()
@@ -157,10 +251,12 @@ class CallOutView(QWidget):
 _shared: CallOutView | None = None
 
 
-def shared_callout() -> CallOutView:
+def shared_callout(counters: Iterable[str] = ()) -> CallOutView:
     """The one call-out view of the app: it outlives each staff session, so the waiting room
     keeps seeing the last call on a second display after the operator taps Keluar."""
     global _shared
     if _shared is None or not shiboken6.isValid(_shared):
-        _shared = CallOutView()
+        _shared = CallOutView(counters)
+    else:
+        _shared.set_counters(counters)
     return _shared

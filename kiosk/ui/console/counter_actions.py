@@ -24,6 +24,7 @@ from kiosk.usecases import (
     recall,
     record_printed,
     reprint,
+    undo_no_show,
     void_ticket,
 )
 
@@ -59,6 +60,9 @@ class CounterConsole(Protocol):
     def set_busy(self, busy: bool) -> None: ...
 
     def refresh(self) -> None: ...
+
+    def offer_undo(self, ticket: TicketView | None) -> None:
+        """Offer for a few seconds to take back the no-show just marked on ``ticket``."""
 
 
 class CounterActions:
@@ -99,6 +103,8 @@ class CounterActions:
             console.status.show_message(result_key, number=ticket.number, counter=ticket.counter)
             if result_key == "staff.result.recalled":
                 console.called.emit(ticket.number, ticket.counter, True)
+            elif result_key == "staff.result.no_show":
+                console.offer_undo(ticket)
 
         console.run(lambda: use_case(ctx, ticket_id, who), done)
 
@@ -110,6 +116,19 @@ class CounterActions:
 
     def mark_no_show(self) -> None:
         self._ticket_action(mark_no_show, "staff.result.no_show")
+
+    def undo_no_show(self, ticket: TicketView) -> None:
+        """Call ``ticket`` again after a no-show tapped by mistake, and select it."""
+        console = self._console
+        ctx, who = self._app.context, console.operator_id
+
+        def done(restored: TicketView) -> None:
+            console.status.show_message(
+                "staff.result.no_show_undone", number=restored.number, counter=restored.counter
+            )
+            console.selected = restored
+
+        console.run(lambda: undo_no_show(ctx, ticket.ticket_id, who), done)
 
     def void(self) -> None:
         """Void the selected ticket at once; the console asks for the second tap first."""

@@ -6,10 +6,10 @@ the status line says what happened. No rule lives here: the use cases decide.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -17,18 +17,20 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.ui.console.counter_actions import CounterActions
+from kiosk.ui.console.ticket_list import TicketList
 from kiosk.ui.console.widgets import (
     StatusLine,
+    WholeWordsPanel,
+    WrappingButton,
     fit_orientation,
     heading,
-    scrolling_columns,
+    scrolling_body,
     touch_button,
     wib_time,
 )
@@ -41,6 +43,7 @@ from kiosk.usecases import (
     action_allowed,
     today_queue,
 )
+from kiosk.usecases.queue import NO_SHOW_UNDO_S
 
 if TYPE_CHECKING:
     from forms import Service
@@ -48,10 +51,30 @@ if TYPE_CHECKING:
 
 REFRESH_MS = 5000
 VOID_CONFIRM_MS = 6000
+NARROW_BELOW = 1600
+"""Below this width a landscape console gives the counters less room (1366 x 768)."""
+TALL_FROM = 900
+"""From this height walk-in tickets and the report fit under the actions."""
 
 
-def _counter_key(counter: str) -> tuple[int, str]:
-    return (int(counter), counter) if counter.isdigit() else (10**6, counter)
+class ActionsColumn(QWidget):
+    """The counter's actions, and walk-in tickets and the report under them on a tall screen.
+
+    Its minimum size is that of the actions alone: were walk-in and report counted, a
+    console once tall would refuse to shrink to 1366 x 768, where they move to the counters'
+    column instead (``OperatorConsole._place_extras``).
+    """
+
+    def __init__(self, core: QWidget) -> None:
+        super().__init__()
+        self.core = core
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        layout.addWidget(core)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.core.minimumSizeHint()
 
 
 class OperatorConsole(QWidget):
@@ -62,6 +85,7 @@ class OperatorConsole(QWidget):
     language_toggled = Signal()
     callout_requested = Signal()
     called = Signal(str, str, bool)  # number, counter, is_recall
+    queue_shown = Signal(object)  # the TodayQueue just shown
 
     def __init__(self, app: KioskApp, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,26 +101,30 @@ class OperatorConsole(QWidget):
         self._void_armed: str | None = None
         self.counter_actions = CounterActions(self, app)
         self._services = list(app.catalogue.services)
-        self._counters = sorted({s.counter for s in self._services}, key=_counter_key)
+        self._counters = app.catalogue.counters()
+        self._undo_ticket: TicketView | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
         outer.setSpacing(12)
         outer.addLayout(self._build_header())
-        scroll, body, self.columns = scrolling_columns()
+        # Only the choice of counter and service scrolls: the queue and "Panggil berikutnya"
+        # stay on screen at every size, 1366 x 768 included, and so does the status line.
+        self.columns = QHBoxLayout()
+        self.columns.setSpacing(24)
+        self.selection_scroll = scrolling_body(self._build_selection())
         # The ticket list and its actions stay side by side, also on a portrait screen.
         work = QWidget()
         work_row = QHBoxLayout(work)
         work_row.setContentsMargins(0, 0, 0, 0)
         work_row.setSpacing(24)
-        work_row.addWidget(self._build_tickets(), 4)
-        work_row.addWidget(self._build_actions(), 5)
-        self.columns.addWidget(self._build_selection(), 4)
+        work_row.addWidget(self._build_tickets(), 1)
+        work_row.addWidget(self._build_actions(), 1)
+        self.columns.addWidget(self.selection_scroll, 4)
         self.columns.addWidget(work, 6)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
-        self.status = StatusLine()
-        outer.addWidget(self.status)
+        self._place_extras(under_actions=False)
+        outer.addLayout(self.columns, 1)
+        outer.addLayout(self._build_status())
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -104,6 +132,10 @@ class OperatorConsole(QWidget):
         self._void_timer = QTimer(self)
         self._void_timer.setSingleShot(True)
         self._void_timer.timeout.connect(self._disarm_void)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setInterval(1000)
+        self._undo_timer.timeout.connect(self._tick_undo)
+        self._undo_left = 0
         if self._counters:
             self.select_counter(self._counters[0])
         self.retranslate()
@@ -138,30 +170,73 @@ class OperatorConsole(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.counters_title = heading()
         layout.addWidget(self.counters_title)
-        grid = QGridLayout()
-        grid.setSpacing(8)
+        self.counter_grid = QGridLayout()
+        self.counter_grid.setSpacing(8)
         self.counter_group = QButtonGroup(self)
         self.counter_group.setExclusive(True)
         self.counter_buttons: dict[str, Any] = {}
-        for index, counter in enumerate(self._counters):
+        self._counters_per_row = 0
+        for counter in self._counters:
             button = touch_button(role="choice", checkable=True)
             button.setProperty("tall", True)
             button.clicked.connect(lambda _=False, c=counter: self.select_counter(c))
             self.counter_group.addButton(button)
             self.counter_buttons[counter] = button
-            grid.addWidget(button, index // 3, index % 3)
-        layout.addLayout(grid)
+        self._arrange_counters(3)
+        layout.addLayout(self.counter_grid)
         self.services_title = heading()
         layout.addWidget(self.services_title)
         self.service_buttons: dict[str, Any] = {}
         for service in self._services:
-            button = touch_button(role="choice", checkable=True)
+            button = WrappingButton(role="choice")
+            button.setCheckable(True)
             button.setProperty("card", True)
             button.clicked.connect(lambda _=False, s=service.code: self.select_service(s))
             self.service_buttons[service.code] = button
             layout.addWidget(button)
         layout.addStretch(1)
+        self._selection_layout = layout
         return panel
+
+    def _build_extras(self) -> QWidget:
+        """Walk-in tickets and the day's report: under the actions where the screen is tall
+        enough, else after the services (see ``_place_extras``)."""
+        self.extras = QWidget()
+        layout = QVBoxLayout(self.extras)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        self.walk_in_title = heading()
+        layout.addWidget(self.walk_in_title)
+        self.walk_in_button = WrappingButton(role="primary", object_name="StaffWalkIn")
+        self.walk_in_button.clicked.connect(self.counter_actions.print_walk_in)
+        layout.addWidget(self.walk_in_button)
+        self.report_title = heading()
+        layout.addWidget(self.report_title)
+        report_row = QHBoxLayout()
+        self.report_print_button = touch_button()
+        self.report_print_button.clicked.connect(self.counter_actions.print_report)
+        self.report_save_button = touch_button()
+        self.report_save_button.clicked.connect(self.counter_actions.save_report)
+        report_row.addWidget(self.report_print_button)
+        report_row.addWidget(self.report_save_button)
+        layout.addLayout(report_row)
+        return self.extras
+
+    def _place_extras(self, under_actions: bool) -> None:
+        target = self._actions_layout if under_actions else self._selection_layout
+        if target.indexOf(self.extras) >= 0:
+            return
+        other = self._selection_layout if under_actions else self._actions_layout
+        other.removeWidget(self.extras)
+        target.insertWidget(target.count() - 1, self.extras)  # before the closing stretch
+
+    def _arrange_counters(self, per_row: int) -> None:
+        if per_row == self._counters_per_row:
+            return
+        self._counters_per_row = per_row
+        for index, button in enumerate(self.counter_buttons.values()):
+            self.counter_grid.removeWidget(button)
+            self.counter_grid.addWidget(button, index // per_row, index % per_row)
 
     def _build_tickets(self) -> QWidget:
         panel = QWidget()
@@ -169,11 +244,8 @@ class OperatorConsole(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.tickets_title = heading()
         layout.addWidget(self.tickets_title)
-        self.tickets = QListWidget()
-        self.tickets.setObjectName("StaffTickets")
-        self.tickets.setMinimumHeight(360)
-        self.tickets.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.tickets.setWordWrap(True)
+        self.tickets = TicketList()
+        self.tickets.setMinimumHeight(2 * TicketList.MIN_ROW)
         self.tickets.currentItemChanged.connect(self._ticket_chosen)
         layout.addWidget(self.tickets, 1)
         self.empty_label = QLabel()
@@ -183,8 +255,8 @@ class OperatorConsole(QWidget):
         return panel
 
     def _build_actions(self) -> QWidget:
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
+        core = WholeWordsPanel()  # never cut "Selesai dilayani": the queue gives way
+        layout = QVBoxLayout(core)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         self.actions_title = heading()
@@ -218,23 +290,23 @@ class OperatorConsole(QWidget):
         for index, button in enumerate(buttons):
             grid.addWidget(button, index // 2, index % 2)
         layout.addLayout(grid)
-        self.walk_in_title = heading()
-        layout.addWidget(self.walk_in_title)
-        self.walk_in_button = touch_button(role="primary", object_name="StaffWalkIn")
-        self.walk_in_button.clicked.connect(self.counter_actions.print_walk_in)
-        layout.addWidget(self.walk_in_button)
-        self.report_title = heading()
-        layout.addWidget(self.report_title)
-        report_row = QHBoxLayout()
-        self.report_print_button = touch_button()
-        self.report_print_button.clicked.connect(self.counter_actions.print_report)
-        self.report_save_button = touch_button()
-        self.report_save_button.clicked.connect(self.counter_actions.save_report)
-        report_row.addWidget(self.report_print_button)
-        report_row.addWidget(self.report_save_button)
-        layout.addLayout(report_row)
-        layout.addStretch(1)
-        return panel
+        column = ActionsColumn(core)
+        self._actions_layout = column.layout()
+        self._actions_layout.addWidget(self._build_extras())
+        self._actions_layout.addStretch(1)
+        return column
+
+    def _build_status(self) -> QHBoxLayout:
+        """The status line, and beside it "Batalkan" for a few seconds after "Tidak hadir"."""
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        self.status = StatusLine()
+        row.addWidget(self.status, 1)
+        self.undo_button = touch_button(role="primary", object_name="StaffUndo")
+        self.undo_button.clicked.connect(self.undo_no_show)
+        self.undo_button.setVisible(False)
+        row.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
 
     # --- language and layout --------------------------------------------------------------
 
@@ -258,6 +330,7 @@ class OperatorConsole(QWidget):
         self.report_print_button.setText(tr("staff.action.report_print"))
         self.report_save_button.setText(tr("staff.action.report_save"))
         self._disarm_void()
+        self._show_undo()
         self._show_queue()
         self.status.retranslate()
 
@@ -274,8 +347,16 @@ class OperatorConsole(QWidget):
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        # Three columns need about 1600 px; a 1366 × 768 screen stacks them like portrait.
-        fit_orientation(self.columns, event.size().width(), event.size().height(), 1600)
+        """Landscape: counters | queue | actions, the counters two abreast below 1600 px
+        (1366 x 768), where the actions need the room. Portrait: the counters above the queue
+        and its actions."""
+        width, height = event.size().width(), event.size().height()
+        fit_orientation(self.columns, width, height)
+        portrait, narrow = width < height, width < NARROW_BELOW
+        self.columns.setStretch(0, 55 if portrait else 36 if narrow else 40)
+        self.columns.setStretch(1, 45 if portrait else 64 if narrow else 60)
+        self._arrange_counters(2 if narrow and not portrait else 3)
+        self._place_extras(under_actions=height >= TALL_FROM)
         super().resizeEvent(event)
 
     # --- session --------------------------------------------------------------------------
@@ -294,6 +375,7 @@ class OperatorConsole(QWidget):
         self.admin_button.setVisible(False)
         self.selected = None
         self._disarm_void()
+        self.offer_undo(None)
 
     @property
     def operator_id(self) -> str | None:
@@ -317,6 +399,36 @@ class OperatorConsole(QWidget):
         self._void_armed = None
         self._void_timer.stop()
         self.void_button.setText(tr("staff.action.void"))
+
+    # --- undoing a no-show ----------------------------------------------------------------
+
+    def offer_undo(self, ticket: TicketView | None) -> None:
+        """Show "Batalkan" for ``NO_SHOW_UNDO_S`` seconds after ``ticket`` was marked no-show;
+        None takes the offer away."""
+        self._undo_ticket = ticket
+        self._undo_left = NO_SHOW_UNDO_S if ticket is not None else 0
+        if ticket is None:
+            self._undo_timer.stop()
+        else:
+            self._undo_timer.start()
+        self._show_undo()
+
+    def _tick_undo(self) -> None:
+        self._undo_left -= 1
+        if self._undo_left <= 0:
+            self.offer_undo(None)
+        else:
+            self._show_undo()
+
+    def _show_undo(self) -> None:
+        self.undo_button.setVisible(self._undo_ticket is not None)
+        self.undo_button.setText(tr("staff.action.undo", seconds=self._undo_left))
+
+    def undo_no_show(self) -> None:
+        ticket = self._undo_ticket
+        self.offer_undo(None)
+        if ticket is not None:
+            self.counter_actions.undo_no_show(ticket)
 
     # --- selection ------------------------------------------------------------------------
 
@@ -363,6 +475,7 @@ class OperatorConsole(QWidget):
     def show_queue(self, queue: TodayQueue) -> None:
         self.queue = queue
         self._show_queue()
+        self.queue_shown.emit(queue)
 
     def _counter_tickets(self) -> tuple[list[TicketView], list[TicketView]]:
         called: list[TicketView] = []
@@ -388,12 +501,11 @@ class OperatorConsole(QWidget):
             button.setVisible(service.counter == self.counter)
             button.setChecked(service.code == self.service_code)
             sq = services.get(service.code)
-            name = "\n".join(textwrap.wrap(pick(service.name), 34)[:3])
-            button.setText(
+            button.set_words(
                 tr(
                     "staff.console.service_card",
                     letter=service.queue_letter,
-                    name=name,
+                    name=pick(service.name),
                     waiting=len(sq.waiting) if sq else 0,
                     minutes=sq.estimated_wait_minutes if sq else 0,
                 )
@@ -417,11 +529,11 @@ class OperatorConsole(QWidget):
         for ticket in called + waiting:
             item = QListWidgetItem(self._ticket_text(ticket))
             item.setData(Qt.ItemDataRole.UserRole, ticket)
-            item.setSizeHint(item.sizeHint().expandedTo(self._row_size()))
             self.tickets.addItem(item)
             if ticket.ticket_id == keep:
                 self.tickets.setCurrentItem(item)
                 self.selected = ticket
+        self.tickets.fit_rows()
         self.tickets.blockSignals(False)
         if self.queue is None:
             self.empty_label.setText(tr("staff.console.loading"))
@@ -430,9 +542,6 @@ class OperatorConsole(QWidget):
         else:
             self.empty_label.setText(tr("staff.console.hint_select"))
         self._update_buttons()
-
-    def _row_size(self) -> QSize:
-        return QSize(0, 104)
 
     def _ticket_text(self, ticket: TicketView) -> str:
         status = tr(f"staff.status.{ticket.status}")
@@ -463,7 +572,7 @@ class OperatorConsole(QWidget):
         self.void_button.setEnabled(idle and action_allowed("void", status))
         self.reprint_button.setEnabled(idle and self.selected is not None)
         self.walk_in_button.setEnabled(idle and self.service_code is not None)
-        self.walk_in_button.setText(
+        self.walk_in_button.set_words(
             tr("staff.action.walk_in", service=self._service_name(self.service_code))
             if self.service_code
             else tr("staff.action.walk_in_choose")
@@ -471,6 +580,7 @@ class OperatorConsole(QWidget):
         self.report_print_button.setEnabled(idle)
         self.report_save_button.setEnabled(idle)
         self.tickets.setEnabled(not self.busy)
+        self.undo_button.setEnabled(idle)
 
     # --- background work -----------------------------------------------------------------
 
@@ -481,6 +591,8 @@ class OperatorConsole(QWidget):
         ctx = self._app.context
 
         def done(queue: object, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return  # the staff area closed while the queue was read
             self._refreshing = False
             if error is None:
                 self.show_queue(queue)  # type: ignore[arg-type]

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -18,14 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.console.widgets import TOUCH_MIN, StatusLine, heading, touch_button
+from kiosk.ui.console.widgets import (
+    TOUCH_MIN,
+    StatusLine,
+    fit_orientation,
+    heading,
+    touch_button,
+)
 from kiosk.ui.i18n import tr
 from kiosk.ui.tasks import run_task
+from kiosk.usecases.operators import PIN_MAX_LENGTH, PIN_MIN_LENGTH
 
 if TYPE_CHECKING:
     from kiosk.bootstrap import KioskApp
 
-MAX_PIN = 12
+FILLED = "●"
+EMPTY = "○"
+FILLED_COLOUR = "#0B4F8A"
+EMPTY_COLOUR = "#7D8CA3"  # 3.4:1 on white: a visible slot, plainly not a typed digit
 
 
 class Keypad(QWidget):
@@ -36,12 +48,17 @@ class Keypad(QWidget):
     submit = Signal()
 
     KEY = 96
+    COMPACT_KEY = 80
+    """The admin panel's pad, beside the PIN fields: a 1366 x 768 screen has no room for
+    96 px keys there, and 80 px is still well above the 64 px of any touch target."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("StaffKeypad")
+        self.setProperty("compact", compact)
+        self._side = self.COMPACT_KEY if compact else self.KEY
         grid = QGridLayout(self)
-        grid.setSpacing(12)
+        grid.setSpacing(8 if compact else 12)
         grid.setContentsMargins(0, 0, 0, 0)
         self.keys: dict[str, object] = {}
         for index, label in enumerate("123456789"):
@@ -57,7 +74,7 @@ class Keypad(QWidget):
 
     def _key(self, text: str, tip: str, role: str = "key") -> QPushButton:
         key = touch_button(text, role=role)
-        key.setMinimumSize(self.KEY, self.KEY)
+        key.setMinimumSize(self._side, self._side)
         key.setObjectName("StaffKey")
         return key
 
@@ -73,18 +90,22 @@ class Keypad(QWidget):
 
 
 class PinDisplay(QLabel):
-    """The PIN as dots; never the digits."""
+    """The PIN as dots, never the digits: a filled dot per digit typed, and a hollow slot for
+    each digit still needed for the shortest PIN, so an empty box never looks typed in."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, small: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("StaffPinDots")
+        self.setProperty("small", small)
+        self._gap = "\u2009" if small else " "  # a thin space keeps the small box narrow
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.setMinimumHeight(TOUCH_MIN)
         self.pin = ""
         self._refresh()
 
     def add(self, digit: str) -> None:
-        if len(self.pin) < MAX_PIN:
+        if len(self.pin) < PIN_MAX_LENGTH:
             self.pin += digit
             self._refresh()
 
@@ -96,8 +117,19 @@ class PinDisplay(QLabel):
         self.pin = ""
         self._refresh()
 
+    def slots(self) -> str:
+        """What the box shows, as plain characters: ``●●○○○○`` after two digits."""
+        return FILLED * len(self.pin) + EMPTY * max(0, PIN_MIN_LENGTH - len(self.pin))
+
     def _refresh(self) -> None:
-        self.setText(" ".join("●" for _ in self.pin) if self.pin else "·")
+        filled = len(self.pin)
+        empty = len(self.slots()) - filled
+        gap = self._gap
+        self.setText(
+            f'<span style="color:{FILLED_COLOUR}">{gap.join(FILLED * filled)}</span>'
+            + (gap if filled and empty else "")
+            + f'<span style="color:{EMPTY_COLOUR}">{gap.join(EMPTY * empty)}</span>'
+        )
 
 
 class PinPage(QWidget):
@@ -105,6 +137,8 @@ class PinPage(QWidget):
 
     unlocked = Signal(object)  # kiosk.usecases.Operator
     cancelled = Signal()
+
+    INFO_WIDTH = 560
 
     def __init__(self, app: KioskApp, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,7 +155,13 @@ class PinPage(QWidget):
         top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
         outer.addStretch(1)
-        column = QVBoxLayout()
+        # The words beside the keypad on a landscape screen (a 1366 x 768 one has no room for
+        # them above and below it), where a long message grows into the keypad's height; above
+        # it on a portrait one. A fixed width either way: a long message wraps, never widens.
+        info = QWidget()
+        info.setFixedWidth(self.INFO_WIDTH)
+        column = QVBoxLayout(info)
+        column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         self.prompt = QLabel()
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -129,11 +169,6 @@ class PinPage(QWidget):
         column.addWidget(self.prompt)
         self.dots = PinDisplay()
         column.addWidget(self.dots)
-        self.keypad = Keypad()
-        self.keypad.digit.connect(self._digit)
-        self.keypad.erase.connect(self.dots.erase)
-        self.keypad.submit.connect(self.check)
-        column.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
         self.status = StatusLine()
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         column.addWidget(self.status)
@@ -142,12 +177,20 @@ class PinPage(QWidget):
         self.setup_hint.setWordWrap(True)
         self.setup_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setup_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setup_hint.setMaximumWidth(3 * Keypad.KEY + 2 * 12 + 400)
         self.setup_hint.hide()
         column.addWidget(self.setup_hint)
+        column.addStretch(1)
+        self.keypad = Keypad()
+        self.keypad.digit.connect(self._digit)
+        self.keypad.erase.connect(self.dots.erase)
+        self.keypad.submit.connect(self.check)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(48)
+        self.body.addWidget(info, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.body.addWidget(self.keypad, 0, Qt.AlignmentFlag.AlignHCenter)
         holder = QHBoxLayout()
         holder.addStretch(1)
-        holder.addLayout(column)
+        holder.addLayout(self.body)
         holder.addStretch(1)
         outer.addLayout(holder)
         outer.addStretch(2)
@@ -160,6 +203,10 @@ class PinPage(QWidget):
         self.setup_hint.setText(tr("staff.pin.no_admin"))
         self.keypad.retranslate()
         self.status.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        fit_orientation(self.body, event.size().width(), event.size().height())
+        super().resizeEvent(event)
 
     def reset(self) -> None:
         self.dots.clear()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QWidget,
 )
 
@@ -44,12 +47,61 @@ def touch_button(
     return button
 
 
-def fit_orientation(
-    columns: QBoxLayout, width: int, height: int, side_by_side_from: int = 0
-) -> None:
-    """Side by side in a wide landscape, stacked on a portrait kiosk (1080 × 1920) or on a
-    screen narrower than ``side_by_side_from`` pixels."""
-    portrait = width < height or width < side_by_side_from
+class WholeWordsPanel(QWidget):
+    """A panel never narrower than its buttons' words: the stylesheet's minimum size of a
+    button (64 px) would let a layout squeeze it until its words are cut."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
+
+
+class WrappingButton(QPushButton):
+    """A touch button whose words wrap to its width, so a long service name takes another
+    line instead of being cut; ``words`` is the text before wrapping."""
+
+    def __init__(self, *, role: str = "secondary", object_name: str = "") -> None:
+        super().__init__()
+        self.words = ""
+        self.setMinimumSize(TOUCH_MIN, TOUCH_MIN)
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        if object_name:
+            self.setObjectName(object_name)
+
+    def set_words(self, words: str) -> None:
+        self.words = words
+        self._wrap()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._wrap()
+
+    def _wrap(self) -> None:
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        inside = self.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, option, self)
+        room = max(1, inside.width() - 8)  # the style's own margin around a button's text
+        metrics = self.fontMetrics()
+        lines: list[str] = []
+        for paragraph in self.words.split("\n"):
+            line = ""
+            for word in paragraph.split(" "):
+                candidate = f"{line} {word}" if line else word
+                if line and metrics.horizontalAdvance(candidate) > room:
+                    lines.append(line)
+                    line = word
+                else:
+                    line = candidate
+            lines.append(line)
+        text = "\n".join(lines)
+        if text != self.text():
+            self.setText(text)
+
+
+def fit_orientation(columns: QBoxLayout, width: int, height: int) -> None:
+    """Side by side on a landscape screen, stacked on a portrait kiosk (1080 × 1920)."""
+    portrait = width < height
     direction = QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
     if columns.direction() != direction:
         columns.setDirection(direction)
@@ -69,6 +121,19 @@ def scrolling_columns() -> tuple[QScrollArea, QWidget, QBoxLayout]:
     return scroll, body, columns
 
 
+def scrolling_body(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless scroll area that scrolls up and down, never sideways."""
+    scroll = QScrollArea()
+    scroll.setObjectName("StaffScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    content.setObjectName("StaffBody")
+    content.layout().setContentsMargins(0, 0, 8, 0)
+    scroll.setWidget(content)
+    return scroll
+
+
 def heading(text: str = "", *, level: int = 2, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setProperty("heading", level)
@@ -85,7 +150,11 @@ def wib_datetime(moment: datetime | None) -> str:
 
 
 class StatusLine(QLabel):
-    """The result of the last action, re-worded when the language changes."""
+    """The result of the last action, re-worded when the language changes.
+
+    Word-wrapped (a long folder path too, wherever it must): a longer message takes height
+    from the part above it, never the window's.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -1,7 +1,14 @@
-"""The request form, rendered from its definition, with the on-screen keyboards.
+"""The request form, one question at a time, with the on-screen keyboards.
 
-An answer is checked when the resident leaves its field; the error appears beside it. The
-answers live only in this screen's widgets: the window drops the whole screen on reset.
+A resident sees one question: its label, its help, the whole answer as it is typed and,
+right under it, what is wrong with it. "Pertanyaan 3 dari 15" says where they are; the one
+primary action goes on ("Lanjut"), or, on the last question, to the review ("Periksa
+isian"). With a keyboard up, its go key is that action and the button under the question
+steps aside, so there is always one. "Kembali" goes to the question before; from the first
+it leaves the form, keeping the answers for when the resident comes back. An answer is
+checked when the resident goes on: a question with a problem stays until it is right.
+
+The answers live only in this screen's widgets: the window drops the whole screen on reset.
 """
 
 from __future__ import annotations
@@ -21,14 +28,14 @@ from kiosk.ui.widgets.fields import FieldRow, make_row
 from kiosk.ui.widgets.keyboard import KeyboardPanel
 
 Validate = Callable[[Mapping[str, object]], dict[str, object]]
-_EMPTY_CODES = frozenset({"required", "consent_required"})
-
 
 FORM_MIN_HEIGHT = 120
 
 
 class FormScreen(Screen):
     completed = Signal()
+    #: "Kembali" on the first question: the form is left, its answers kept.
+    left = Signal()
     holds_personal_data = True
 
     def __init__(
@@ -39,30 +46,40 @@ class FormScreen(Screen):
         self._validate = validate
         self._errors: dict[str, Any] = {}
         self.current: FieldRow | None = None
-        # Landscape: the number pad sits beside the form; letters always go underneath.
+        # Landscape: the number pad sits beside the question; letters always go underneath.
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(24)
         self.body_layout.addLayout(self.split, 1)
         column = QVBoxLayout()
-        column.setSpacing(20)
+        column.setSpacing(16)
         self.split.addLayout(column, 3)
         self._column = column
+        # "Pertanyaan 3 dari 15" rides in the header, beside "Beranda": on a 768-high
+        # screen with the letter keyboard up, every line of the body goes to the question.
+        self.progress = label(name="FormProgress")  # wraps on a narrow portrait screen
+        self.header_layout.insertWidget(self.header_layout.count() - 1, self.progress)
+        margins = self.body_layout.contentsMargins()
+        self.body_layout.setContentsMargins(margins.left(), 16, margins.right(), 16)
         content = self._scroll_into(column)
         self.rows: list[FieldRow] = []
         for field in form.fields:
             row = make_row(field, villages)
             row.activated.connect(self.activate)
             row.changed.connect(self._changed)
+            row.hide()
             content.addWidget(row)
             self.rows.append(row)
         content.addStretch(1)
+        #: The questions that apply now (a conditional one joins when its answer calls it).
+        self.applicable: list[FieldRow] = []
+        self.step = 0
 
         self.banner = label(name="Banner")
         self.banner.hide()
         column.addWidget(self.banner)
         self.next_button = make_button(role="go")
         self.next_button.setObjectName("FormNextButton")
-        self.next_button.clicked.connect(self.submit_answers)
+        self.next_button.clicked.connect(self.go_on)
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.next_button, 2)
@@ -71,12 +88,16 @@ class FormScreen(Screen):
         self.side_keyboard = KeyboardPanel()
         self.bottom_keyboard = KeyboardPanel()
         for panel in (self.side_keyboard, self.bottom_keyboard):
-            panel.next_pressed.connect(self.next_field)
+            panel.next_pressed.connect(self.go_on)
             panel.hide()
         self.split.addWidget(self.side_keyboard, 2)
         self.layout().addWidget(self.bottom_keyboard)
         self.keyboard = self.bottom_keyboard
+        if self.back_button is not None:  # "Kembali" steps back through the questions
+            self.back_button.clicked.disconnect()
+            self.back_button.clicked.connect(self.go_back)
         self._update_visibility()
+        self.show_step(0)
 
     def _scroll_into(self, column: QVBoxLayout) -> QVBoxLayout:
         content = self.add_scroll_area()
@@ -98,55 +119,101 @@ class FormScreen(Screen):
         other = self.bottom_keyboard if beside else self.side_keyboard
         other.show_for(None, None)
         self.keyboard.show_for(row if kind else None, kind)
+        # One primary action: the keyboard's go key while it is up, else the button.
+        self.next_button.setVisible(not kind)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._show_keyboard(self.current)
 
-    # -- moving between fields ----------------------------------------------------------
+    # -- moving between questions -------------------------------------------------------
+    def show_step(self, step: int) -> None:
+        """Show question ``step`` (of the applicable ones) alone, its keyboard ready."""
+        if not self.applicable:
+            return
+        self.step = max(0, min(step, len(self.applicable) - 1))
+        shown = self.applicable[self.step]
+        for row in self.rows:
+            row.setVisible(row is shown)
+        self.activate(shown)
+        self._show_progress()
+
+    def show_question(self, name: str) -> None:
+        """Go straight to the question called ``name`` (the review's "Ubah")."""
+        for index, row in enumerate(self.applicable):
+            if row.name == name:
+                self.show_step(index)
+                return
+
+    def _show_progress(self) -> None:
+        total = len(self.applicable)
+        self.progress.setText(tr("form.question_of", n=self.step + 1, total=total))
+        last = self.step >= total - 1
+        action = "form.next" if last else "form.continue"
+        self.next_button.setText(tr(action) + "  ➜")
+        keep_words(self.next_button)
+        for panel in (self.side_keyboard, self.bottom_keyboard):
+            panel.set_next_label(action)
+
     def activate(self, row: FieldRow | None) -> None:
         if row is self.current:
             return
         left, self.current = self.current, row
         if left is not None:
             left.set_active(False)
-            self._check_left(left)
         self._show_keyboard(row)
         if row is None:
             return
         row.set_active(True)
         if row.keyboard:
             row.edit.setFocus()
-        # After the keyboard takes its room, bring the field into view.
+        # After the keyboard takes its room, bring the question's top into view.
         QTimer.singleShot(0, lambda: self._reveal(row))
 
     def _reveal(self, row: FieldRow) -> None:
         if self.current is row:
-            self.scroll_area.ensureWidgetVisible(row, 0, 40)
+            self.scroll_area.ensureWidgetVisible(row, 0, 0)
 
-    def next_field(self) -> None:
-        visible = self.visible_rows()
-        if self.current in visible:
-            index = visible.index(self.current) + 1
-            self.activate(visible[index] if index < len(visible) else None)
+    def go_on(self) -> None:
+        """ "Lanjut": check this question; if it is right, the next one (or the review)."""
+        row = self.current_row()
+        if row is None:
+            return
+        error = self._problems().get(row.name)
+        self._set_error(row, error)
+        if error is not None:
+            return
+        if self.step < len(self.applicable) - 1:
+            self.show_step(self.step + 1)
         else:
-            self.activate(visible[0] if visible else None)
+            self.submit_answers()
+
+    def go_back(self) -> None:
+        """ "Kembali": the question before, or out of the form from the first one."""
+        if self.step > 0:
+            self.show_step(self.step - 1)
+        else:
+            self.left.emit()
+
+    def current_row(self) -> FieldRow | None:
+        return self.applicable[self.step] if self.applicable else None
 
     def visible_rows(self) -> list[FieldRow]:
-        return [row for row in self.rows if not row.isHidden()]
+        """The questions that apply, whether on screen now or not."""
+        return list(self.applicable)
 
     # -- answers ------------------------------------------------------------------------
     def answers(self) -> dict[str, object]:
-        """The answers of the visible fields; blank fields are left out."""
+        """The answers of the questions that apply; blank ones are left out."""
         result: dict[str, object] = {}
-        for row in self.visible_rows():
+        for row in self.applicable:
             value = row.value()
             if value is not None:
                 result[row.name] = value
         return result
 
     def review_lines(self) -> list[tuple[str, str]]:
-        return [(pick(row.field.label), row.display_value()) for row in self.visible_rows()]
+        return [(pick(row.field.label), row.display_value()) for row in self.applicable]
 
     def _problems(self) -> dict[str, Any]:
         from forms import ValidationFailed
@@ -156,15 +223,6 @@ class FormScreen(Screen):
         except ValidationFailed as failed:
             return dict(failed.errors)
         return {}
-
-    def _check_left(self, row: FieldRow) -> None:
-        """Check the field just left; an untouched blank field is not scolded yet."""
-        if row.value() is None:
-            return
-        error = self._problems().get(row.name)
-        if error is not None and error.code in _EMPTY_CODES:
-            error = None
-        self._set_error(row, error)
 
     def _set_error(self, row: FieldRow, error: Any | None) -> None:
         if error is None:
@@ -181,39 +239,49 @@ class FormScreen(Screen):
         self._update_visibility()
 
     def _update_visibility(self) -> None:
-        answered: dict[str, object] = {}  # the visible, answered fields so far, in form order
+        answered: dict[str, object] = {}  # the applicable, answered questions so far
+        applicable: list[FieldRow] = []
         for row in self.rows:
-            shown = is_visible(row.field, answered)
-            if row.isHidden() == shown:
-                row.setVisible(shown)
-                if not shown and row is self.current:
-                    self.activate(None)
-            value = row.value() if shown else None
+            if not is_visible(row.field, answered):
+                continue
+            applicable.append(row)
+            value = row.value()
             if value is not None:
                 answered[row.name] = value
+        if applicable != self.applicable:
+            self.applicable = applicable
+            current = self.current
+            if current is not None and current in applicable:
+                self.step = applicable.index(current)
+            self._show_progress()
 
     def submit_answers(self) -> None:
-        self.activate(None)
+        """Check every answer; all right: the review, else the first question to fix."""
         problems = self._problems()
         for row in self.rows:
-            self._set_error(row, problems.get(row.name) if not row.isHidden() else None)
+            self._set_error(row, problems.get(row.name) if row in self.applicable else None)
         form_error = problems.get(FORM_ERROR_KEY)
         if problems:
-            self.banner.setText(pick(form_error.message) if form_error else tr("form.fix_errors"))
-            self.banner.show()
-            first = next((r for r in self.visible_rows() if r.name in problems), None)
+            first = next((r for r in self.applicable if r.name in problems), None)
             if first is not None:
-                QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(first, 0, 40))
+                self.show_step(self.applicable.index(first))
+            if form_error is not None or first is None:
+                words = pick(form_error.message) if form_error else tr("form.fix_errors")
+                self.banner.setText(words)
+                self.banner.show()
             return
         self.banner.hide()
+        self.activate(None)
         self.completed.emit()
 
     # -- look -------------------------------------------------------------------------
     def retranslate(self) -> None:
         super().retranslate()
+        for button in (self.back_button, self.home_button):  # the progress gives way, not they
+            if button is not None:
+                keep_words(button)
         self.title.setText(pick(self.form.title))
-        self.next_button.setText(tr("form.next") + "  ➜")
-        keep_words(self.next_button)
+        self._show_progress()
         for row in self.rows:
             row.retranslate()
             error = self._errors.get(row.name)
@@ -230,3 +298,5 @@ class FormScreen(Screen):
             row.clear_answer()
             row.set_error(None)
         self._errors.clear()
+        self._update_visibility()
+        self.step = 0

@@ -24,6 +24,7 @@ class ServiceScreen(Screen):
         self._catalogue = catalogue
         self._wait_text = wait_text
         self._code: str | None = None
+        self._ticket_only = False
         content = self.add_scroll_area()
         self.description = label(name="Subtitle")
         self.documents_title = label(name="SectionTitle")
@@ -51,13 +52,19 @@ class ServiceScreen(Screen):
         self.actions.add(self.form_button, 1)
         self.body_layout.addWidget(self.actions)
 
-    def show_service(self, code: str) -> None:
+    def show_service(self, code: str, *, ticket_only: bool = False) -> None:
+        """``ticket_only``: the queue-ticket path's confirm step: what to bring, one button."""
         self._code = code
+        self._ticket_only = ticket_only
         self.retranslate()
 
     @property
     def service_code(self) -> str | None:
         return self._code
+
+    @property
+    def ticket_only(self) -> bool:
+        return self._ticket_only
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -82,9 +89,9 @@ class ServiceScreen(Screen):
         self.wait.setText(tr("service.wait", wait=self._wait_text(self._code)))
         self.counter.setText(tr("service.counter", counter=service.counter))
         has_form = service.form_id is not None
-        self.form_button.setVisible(has_form)
+        self.form_button.setVisible(has_form and not self._ticket_only)
         self.no_form.setText(tr("service.no_form"))
-        self.no_form.setVisible(not has_form)
+        self.no_form.setVisible(not has_form and not self._ticket_only)
 
     def reset(self) -> None:
         self._code = None

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
 from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
 from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.qr import qr_pixmap
 
 if TYPE_CHECKING:
     from kiosk.usecases import IssuedTicket
+
+
+QR_SIZE = 200
 
 
 class SuccessScreen(Screen):
@@ -31,7 +36,6 @@ class SuccessScreen(Screen):
         self._problem = ""
         content = self.add_scroll_area()
         content.addStretch(1)
-        self.caption = label(name="Title")
         self.number = label(name="QueueNumber")
         self.service = label(name="SectionTitle")
         self.ahead = label(name="Body")
@@ -40,18 +44,27 @@ class SuccessScreen(Screen):
         self.tracking = label(name="Meta")
         self.print_state = label(name="PrintState")
         self.print_state.setObjectName("PrintState")
-        for widget in (
-            self.caption,
-            self.number,
-            self.service,
-            self.ahead,
-            self.wait,
-            self.saved,
-            self.print_state,
-            self.tracking,
+        # When nothing could be printed: the tracking code as a QR the resident can photograph.
+        self.qr = QLabel()
+        self.qr.setObjectName("TrackingQr")
+        self.qr.hide()
+        # Landscape: the number on the left, what to keep (print state, tracking code) on the
+        # right, so a 768-high screen shows it all; portrait: one under the other.
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.setSpacing(32)
+        number_side, keep_side = QVBoxLayout(), QVBoxLayout()
+        for side, widgets in (
+            (number_side, (self.number, self.service, self.ahead, self.wait)),
+            (keep_side, (self.saved, self.print_state, self.tracking, self.qr)),
         ):
-            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            content.addWidget(widget)
+            side.setSpacing(12)
+            side.addStretch(1)
+            for widget in widgets:
+                widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                side.addWidget(widget)
+            side.addStretch(1)
+            self.columns.addLayout(side, 1)
+        content.addLayout(self.columns)
         content.addStretch(1)
         self.done_button = make_button(role="go")
         self.done_button.setObjectName("DoneButton")
@@ -61,6 +74,13 @@ class SuccessScreen(Screen):
         actions.addWidget(self.done_button, 2)
         actions.addStretch(1)
         self.body_layout.addLayout(actions)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        landscape = event.size().width() > event.size().height()
+        self.columns.setDirection(
+            QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        )
 
     def show_ticket(self, ticket: IssuedTicket, service_name: str, is_request: bool) -> None:
         self._ticket = ticket
@@ -92,11 +112,18 @@ class SuccessScreen(Screen):
             )
             text = tr(key, problem=self._problem)
         self.print_state.setText(text)
-        set_style_flag(self.print_state, "problem", self._print_state == self.FAILED)
+        failed = self._print_state == self.FAILED
+        set_style_flag(self.print_state, "problem", failed)
+        # No paper to carry home: the code large and as a QR, and "saved" said once (the
+        # failure's own sentence says it).
+        set_style_flag(self.tracking, "large", failed)
+        self.saved.setVisible(self._is_request and not failed)
+        if failed and self._ticket is not None:
+            self.qr.setPixmap(qr_pixmap(self._ticket.tracking_code, QR_SIZE))
+        self.qr.setVisible(failed and self._ticket is not None)
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.caption.setText(tr("success.title"))
         self.done_button.setText(tr("success.done"))
         ticket = self._ticket
         if ticket is None:

@@ -153,7 +153,9 @@ class TypedFieldRow(FieldRow):
             self._limit = _DIGIT_LIMITS[kind]
         else:
             self._limit = field.max_length or _TEXT_LIMITS.get(kind, 200)
-        self._finish(self.edit)
+        # The whole width for the answer (16 digits of a NIK beside the number pad), and
+        # the problem right under it.
+        self._finish(self.edit, error_beside=False)
 
     # KeyTarget
     def insert_text(self, text: str) -> None:

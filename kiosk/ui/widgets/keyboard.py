@@ -56,6 +56,8 @@ class _Keys(QWidget):
     erased = Signal()
     cleared = Signal()
     next_pressed = Signal()
+    #: What the go key does, in words ("Lanjut", "Periksa isian"); set by the form.
+    next_label_key = "keys.next"
 
     def _special(self, name: str) -> QPushButton:
         if name == "backspace":
@@ -63,7 +65,7 @@ class _Keys(QWidget):
             button.setAutoRepeat(True)
             button.clicked.connect(self.erased)
         elif name == "next":
-            button = _key(tr("keys.next") + " ➜", "keygo")
+            button = _key(tr(self.next_label_key) + " ➜", "keygo")
             button.clicked.connect(self.next_pressed)
         else:
             button = _key(tr("keys.clear"), "keyfn")
@@ -76,7 +78,7 @@ class _Keys(QWidget):
     def retranslate(self) -> None:
         for name, text in (
             ("backspace", "⌫ " + tr("keys.backspace")),
-            ("next", tr("keys.next") + " ➜"),
+            ("next", tr(self.next_label_key) + " ➜"),
             ("clear", tr("keys.clear")),
         ):
             button = self.findChild(QPushButton, f"key_{name}")
@@ -224,6 +226,12 @@ class KeyboardPanel(QFrame):
 
     def current_keys(self) -> QWidget:
         return self._stack.currentWidget()
+
+    def set_next_label(self, key: str) -> None:
+        """Name the go key for what it does now (an i18n key: "form.continue" ...)."""
+        for keys in (self.numbers, self.letters):
+            keys.next_label_key = key
+            keys.retranslate()
 
     def _typed(self, text: str) -> None:
         if self._target is not None:

@@ -1,0 +1,34 @@
+"""The data-use notice's version names its words.
+
+Each request stores the version of the notice the resident agreed to
+(resources/notice/README.md), so a version must always mean the same text: changing a word
+without a new version would make old consents point at words nobody agreed to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.resources import files
+
+# Every version the kiosk has shipped, with a fingerprint of its words (law, id, en).
+SHIPPED = {
+    "2026.11-1": "85f59b2721a3e4480ed3c7a7cee170df066a2ec32b804050ea221b4624292bbd",
+    "2026.11-2": "0e1be9c98491f6a20b8dba8548f999d8d4992fbc99c774c91df9fe9351cef31a",  # antrean
+}
+
+
+def fingerprint(notice: dict[str, str]) -> str:
+    words = json.dumps({key: notice[key] for key in ("law", "id", "en")}, sort_keys=True)
+    return hashlib.sha256(words.encode()).hexdigest()
+
+
+def test_the_notice_words_are_the_words_its_version_shipped_with() -> None:
+    raw = files("resources").joinpath("notice", "pdp_notice.json").read_text(encoding="utf-8")
+    notice = json.loads(raw)
+    assert notice["version"] in SHIPPED, (
+        f"new notice version {notice['version']}: add it to SHIPPED with {fingerprint(notice)}"
+    )
+    assert fingerprint(notice) == SHIPPED[notice["version"]], (
+        "the notice's words changed: give it a new version (resources/notice/README.md)"
+    )
