@@ -111,6 +111,7 @@ def _walk(window) -> Iterator[str]:  # noqa: ANN001
     window.go_home()
     yield "form-discard"
     window.overlay.button.click()  # "Lanjutkan mengisi"
+    typed.clear_text()
     window.idle._went_idle()
     yield "idle-warning"
     window.idle.resume()

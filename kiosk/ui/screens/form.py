@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from forms import FORM_ERROR_KEY, is_visible
 from kiosk.ui.i18n import pick, tr
-from kiosk.ui.screens.base import Screen, label
+from kiosk.ui.screens.base import NARROW_WIDTH, Screen, label
 from kiosk.ui.widgets.buttons import keep_words, make_button
 from kiosk.ui.widgets.fields import FieldRow, make_row
 from kiosk.ui.widgets.keyboard import KeyboardPanel
@@ -54,10 +54,15 @@ class FormScreen(Screen):
         column.setSpacing(16)
         self.split.addLayout(column, 3)
         self._column = column
-        # "Pertanyaan 3 dari 15" rides in the header, beside "Beranda": on a 768-high
-        # screen with the letter keyboard up, every line of the body goes to the question.
-        self.progress = label(name="FormProgress")  # wraps on a narrow portrait screen
-        self.header_layout.insertWidget(self.header_layout.count() - 1, self.progress)
+        # "Pertanyaan 3 dari 15": on a wide screen in the header, beside "Beranda" (on a
+        # 768-high screen with the letter keyboard up every line of the body goes to the
+        # question); on a narrow portrait screen, whose header has no room, above the
+        # question (portrait has height to spare).
+        # It starts in the body: laid out in the header before the screen knows its width,
+        # it would ask a portrait window for more width than the panel has.
+        self.progress = label(name="FormProgress", wrap=False)
+        column.addWidget(self.progress)
+        self._progress_in_header = False
         margins = self.body_layout.contentsMargins()
         self.body_layout.setContentsMargins(margins.left(), 16, margins.right(), 16)
         content = self._scroll_into(column)
@@ -97,7 +102,10 @@ class FormScreen(Screen):
             self.back_button.clicked.disconnect()
             self.back_button.clicked.connect(self.go_back)
         self._update_visibility()
-        self.show_step(0)
+        # The first question's keyboard comes up in on_enter, once the screen has its real
+        # size: laid out now (at a default landscape size, the number pad beside it) the
+        # screen would ask a portrait window for more width than it has.
+        self.show_step(0, activate=False)
 
     def _scroll_into(self, column: QVBoxLayout) -> QVBoxLayout:
         content = self.add_scroll_area()
@@ -124,10 +132,22 @@ class FormScreen(Screen):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._place_progress(in_header=event.size().width() >= NARROW_WIDTH)
         self._show_keyboard(self.current)
 
+    def _place_progress(self, *, in_header: bool) -> None:
+        if in_header == self._progress_in_header:
+            return
+        if in_header:
+            self._column.removeWidget(self.progress)
+            self.header_layout.insertWidget(self.header_layout.count() - 1, self.progress)
+        else:
+            self.header_layout.removeWidget(self.progress)
+            self._column.insertWidget(0, self.progress)
+        self._progress_in_header = in_header
+
     # -- moving between questions -------------------------------------------------------
-    def show_step(self, step: int) -> None:
+    def show_step(self, step: int, *, activate: bool = True) -> None:
         """Show question ``step`` (of the applicable ones) alone, its keyboard ready."""
         if not self.applicable:
             return
@@ -135,8 +155,13 @@ class FormScreen(Screen):
         shown = self.applicable[self.step]
         for row in self.rows:
             row.setVisible(row is shown)
-        self.activate(shown)
+        if activate:
+            self.activate(shown)
         self._show_progress()
+
+    def on_enter(self) -> None:
+        if self.current is None:
+            self.activate(self.current_row())
 
     def show_question(self, name: str) -> None:
         """Go straight to the question called ``name`` (the review's "Ubah")."""
