@@ -166,6 +166,7 @@ GROUPS: tuple[Group, ...] = (
             "tests/unit/test_store*.py",
             "tests/unit/test_sync_records*.py",
             "tests/unit/test_outbox_*.py",
+            "tests/integration/test_outbox_*.py",
             "tests/unit/test_numbering_*.py",
             "tests/integration/test_submit*.py",
         ),
