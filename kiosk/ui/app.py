@@ -597,7 +597,9 @@ def make_sync_bridge(app: KioskApp) -> SyncBridge:
     except Exception:  # noqa: BLE001 - the kiosk works offline without it
         log.exception("background sync could not start; requests stay in the outbox")
         worker = None
-    return SyncBridge(worker, retry_dead=app.outbox.retry_dead)
+    # The outbox (and the protocol's models) load when an admin first retries, or with the
+    # worker: an offline kiosk idles without them.
+    return SyncBridge(worker, retry_dead=lambda: app.outbox.retry_dead())
 
 
 def install_excepthook(window: MainWindow) -> None:

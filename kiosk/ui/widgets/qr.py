@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPixmap
 
@@ -12,6 +11,8 @@ QUIET_ZONE = 4
 
 def qr_pixmap(text: str, size: int) -> QPixmap:
     """``text`` as a black-on-white QR code about ``size`` pixels square, crisp edges."""
+    import segno  # only when a print failed: kept out of the idle kiosk's memory
+
     matrix = [list(row) for row in segno.make(text, error="m", micro=False).matrix]
     modules = len(matrix) + 2 * QUIET_ZONE
     image = QImage(modules, modules, QImage.Format.Format_RGB32)
