@@ -16,9 +16,6 @@ from kiosk.config_file import APP_NAME, demo_config_text
 if TYPE_CHECKING:
     from kiosk.bootstrap import KioskApp
 
-EXIT_CONFIG, EXIT_DATA = 2, 3
-"""Start-up refused: the configuration (or the kiosk's identity) is wrong; the data is
-(a damaged database, a missing or foreign answers key). Nothing was changed either way."""
 DEMO_OPERATOR_PIN = "246810"
 DEMO_ADMIN_PIN = "135790"
 
@@ -106,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         app = open_kiosk(path, log_to_files=True)
     except CannotStart as exc:
         sys.stderr.write(f"kiosk: {exc}\n")
-        return EXIT_CONFIG if exc.config_problem else EXIT_DATA
+        return exc.kiosk_exit_code
     if args.demo:
         seed_demo_operators(app)
     if args.self_check:

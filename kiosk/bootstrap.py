@@ -211,6 +211,11 @@ def build_app(
     )
 
 
+EXIT_CONFIG, EXIT_DATA = 2, 3
+"""``kiosk`` refused to start: the configuration (or the kiosk's identity) is wrong; the data is
+(a damaged database, a missing or foreign answers key). Nothing was changed either way."""
+
+
 class CannotStart(Exception):
     """A command-line tool cannot open this kiosk: the words say why, nothing was changed.
 
@@ -222,6 +227,11 @@ class CannotStart(Exception):
     def __init__(self, message: str, *, config_problem: bool) -> None:
         super().__init__(message)
         self.config_problem = config_problem
+
+    @property
+    def kiosk_exit_code(self) -> int:
+        """What ``kiosk`` ends with: 2 for the configuration, 3 for the data."""
+        return EXIT_CONFIG if self.config_problem else EXIT_DATA
 
 
 def open_or_exit(

@@ -714,10 +714,12 @@ def run_gui(config: Path, *, windowed: bool = False, demo: bool = False) -> int:
         if error is not None:
             if isinstance(error, CannotStart):
                 sys.stderr.write(f"kiosk: {error}\n")
-                parts["exit"] = 2 if error.config_problem else 3
+                parts["exit"] = error.kiosk_exit_code
             else:
+                from kiosk.bootstrap import EXIT_DATA
+
                 log.critical("the kiosk could not start", exc_info=error)
-                parts["exit"] = 3
+                parts["exit"] = EXIT_DATA
             window.quit_app()
             return
         assert app is not None

@@ -43,13 +43,13 @@ def kiosk_app(tmp_path: Path, printouts: Path) -> Iterator[KioskApp]:
     app.close()
 
 
-@pytest.fixture
-def window(qtbot, kiosk_app: KioskApp):  # noqa: ANN001, ANN201
+def shown_window(qtbot, app: KioskApp, **options: object):  # noqa: ANN001, ANN201
+    """The main window over ``app`` at 1920 x 1080, shown; closed after the test."""
     from kiosk.ui.app import MainWindow, ensure_qapp
 
     ensure_qapp()
     i18n.set_language("id")
-    win = MainWindow(kiosk_app, refresh_queue=False)
+    win = MainWindow(app, refresh_queue=False, **options)
     qtbot.addWidget(win)
     win.resize(1920, 1080)
     win.show()
@@ -59,6 +59,11 @@ def window(qtbot, kiosk_app: KioskApp):  # noqa: ANN001, ANN201
     wait_for_tasks()
     qtbot.wait(10)
     i18n.set_language("id")
+
+
+@pytest.fixture
+def window(qtbot, kiosk_app: KioskApp):  # noqa: ANN001, ANN201
+    yield from shown_window(qtbot, kiosk_app)
 
 
 def tap(qtbot, widget: QWidget) -> None:  # noqa: ANN001

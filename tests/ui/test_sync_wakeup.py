@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from kiosk.bootstrap import KioskApp
 from kiosk.store.models import OutboxEntry
 from kiosk.ui.sync_bridge import SyncBridge
-from kiosk.ui.tasks import wait_for_tasks
 from sync.worker import SyncState
-from tests.ui.conftest import fill_valid_form, forward, open_form, tap
+from tests.ui.conftest import fill_valid_form, forward, open_form, shown_window, tap
 
 
 class CountingWorker:
@@ -45,21 +44,8 @@ def worker() -> CountingWorker:
 
 @pytest.fixture
 def synced_window(qtbot, kiosk_app: KioskApp, worker: CountingWorker) -> Iterator:  # noqa: ANN001
-    from kiosk.ui import i18n
-    from kiosk.ui.app import MainWindow, ensure_qapp
-
-    ensure_qapp()
-    i18n.set_language("id")
     bridge = SyncBridge(worker, retry_dead=kiosk_app.outbox.retry_dead)  # type: ignore[arg-type]
-    win = MainWindow(kiosk_app, sync_bridge=bridge, refresh_queue=False)
-    qtbot.addWidget(win)
-    win.resize(1920, 1080)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    wait_for_tasks()
-    qtbot.wait(10)
+    yield from shown_window(qtbot, kiosk_app, sync_bridge=bridge)
 
 
 def _outbox_entries(app: KioskApp) -> int:

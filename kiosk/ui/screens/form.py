@@ -223,10 +223,6 @@ class FormScreen(Screen):
     def current_row(self) -> FieldRow | None:
         return self.applicable[self.step] if self.applicable else None
 
-    def visible_rows(self) -> list[FieldRow]:
-        """The questions that apply, whether on screen now or not."""
-        return list(self.applicable)
-
     # -- answers ------------------------------------------------------------------------
     def answers(self) -> dict[str, object]:
         """The answers of the questions that apply; blank ones are left out."""
