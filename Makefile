@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 
-.PHONY: run test lint install emulator bundle-env lock printouts screenshots bundle bench mutation clean
+.PHONY: run test lint install emulator bundle-env lock printouts screenshots voice bundle bench mutation clean
 
 # The bundle is built in its own environment installed from requirements/bundle.lock (every
 # package pinned with its hashes), so two builds of one commit take the same packages.
@@ -77,6 +77,11 @@ printouts: $(STAMP) emulator
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m devtools.screenshots docs/screenshots
+	$(PY) -m devtools.lan_screenshots docs/screenshots
+
+# The call clips in resources/voice/ (espeak-ng's Indonesian voice; resources/voice/README.md).
+voice: $(RUNTIME_STAMP)
+	$(PY) -m devtools.voice_clips
 
 bundle: bundle-env
 	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build.spec

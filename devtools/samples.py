@@ -36,8 +36,8 @@ def sample_receipt(
     language: str = "id", number: str = "B-017", tracking_code: str = "RGJ-7Q4K-M2XD"
 ) -> ServiceReceipt:
     note = {
-        "id": "Simpan tanda terima ini. Status dapat dicek di aplikasi Smart Kampung.",
-        "en": "Keep this receipt. You can check the status in the Smart Kampung app.",
+        "id": "Simpan tanda terima ini. Cek statusnya di kios (Cek Status) atau pindai kode QR.",
+        "en": "Keep this receipt. Check its status at the kiosk (Check status) or scan the QR code.",
     }[language]
     return ServiceReceipt(
         ticket=sample_ticket(language, number, tracking_code),

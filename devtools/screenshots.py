@@ -28,6 +28,10 @@ SAMPLE_ANSWERS = {
 }
 
 
+# Answers whose kind alone would give an odd sample ("Pekerjaan: BANYUWANGI").
+SAMPLE_BY_NAME = {"pekerjaan": "Petani", "faskes": "Puskesmas Rogojampi"}
+
+
 def _app(folder: Path):  # noqa: ANN202 - a KioskApp
     from kiosk.bootstrap import build_app
     from kiosk.config import KioskSettings
@@ -70,7 +74,8 @@ def _fill(form) -> None:  # noqa: ANN001
         kind = row.field.type
         if hasattr(row, "insert_text") and kind in SAMPLE_ANSWERS:
             digits_only = row.field.pattern is not None and "\\d" in row.field.pattern
-            row.insert_text("2" if digits_only else SAMPLE_ANSWERS[kind])
+            sample = SAMPLE_BY_NAME.get(row.name, SAMPLE_ANSWERS[kind])
+            row.insert_text("2" if digits_only else sample)
         elif getattr(row, "buttons", None) and kind != "multi_choice":
             row.buttons[0].click()
         form._update_visibility()
@@ -117,11 +122,23 @@ def _walk(window) -> Iterator[str]:  # noqa: ANN001
     window.idle.resume()
     form.activate(None)
     _fill(form)
-    window.review.show_lines(form.review_lines())
+    window.review.show_sections(form.review_sections())
     window.show_screen(window.review)
     yield "review"
     window.show_screen(window.notice)
     yield "notice"
+    window.notice.open_full_text()
+    yield "notice-full"
+    window.notice.close_full_text()
+    long_form = max(
+        (s for s in catalogue.services if s.form_id),
+        key=lambda s: len(catalogue.form(s.form_id).fields),
+    )
+    window.reset_to_home()
+    window.start_form(long_form.code)  # named steps: "Langkah 3 dari 5: Data orang tua"
+    steps = window.form_screen.form.steps
+    window.form_screen.show_question(steps[len(steps) // 2].fields[0])
+    yield "form-steps"
     ticket = _sample_ticket(window.app, service.code)
     from kiosk.ui.i18n import pick
     from kiosk.ui.screens.success import SuccessScreen
@@ -140,6 +157,63 @@ def _walk(window) -> Iterator[str]:  # noqa: ANN001
     window.reset_to_home()
     window.show_recovery()
     yield "recovery"
+    window.reset_to_home()
+    yield from _status_screens(window, service)
+
+
+def _status_screens(window, service) -> Iterator[str]:  # noqa: ANN001
+    """Cek status: the code typed, then each kind of answer."""
+    from datetime import date, timedelta
+
+    from kiosk.ui.screens.status import StatusScreen
+    from kiosk.usecases.status import StatusView
+
+    names = (str(service.name.id), str(service.name.en))
+    now = datetime.now(UTC)
+    window.open_status()
+    window.status.insert_text("7KQ2M9XD4T")
+    yield "status-entry"
+    window.status.show_problem("unknown", "7KQ2-M9XD-4T1B")
+    yield "status-unknown"
+    ready = StatusView(
+        "7KQ2-M9XD-4T1B",
+        service.code,
+        names,
+        "status",
+        now,
+        status="ready",
+        version=3,
+        changed_at=now - timedelta(hours=2),
+        note="Bawa tanda terima ini dan KTP asli.",
+        pickup_place="MPP Banyuwangi, loket 4",
+        pickup_from=date.today() + timedelta(days=1),
+    )
+    window.status.show_answer(ready)
+    window.status.set_print_state(StatusScreen.PRINTED)
+    yield "status-ready"
+    window.status.show_answer(
+        StatusView(
+            "7KQ2-M9XD-4T1B",
+            service.code,
+            names,
+            "status",
+            now,
+            status="needs_documents",
+            version=2,
+            changed_at=now - timedelta(days=1),
+            note="Fotokopi KK kurang jelas.",
+            missing_documents=("Fotokopi Kartu Keluarga (KK)", "Surat pengantar RT/RW"),
+        )
+    )
+    yield "status-needs-documents"
+    window.status.show_answer(
+        StatusView("7KQ2-M9XD-4T1B", service.code, names, "no_news", now - timedelta(days=3))
+    )
+    yield "status-no-news"
+    window.status.show_answer(
+        StatusView("7KQ2-M9XD-4T1B", service.code, names, "waiting_to_send", None)
+    )
+    yield "status-waiting"
     window.reset_to_home()
 
 

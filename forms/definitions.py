@@ -115,6 +115,12 @@ def _check_form(form: FormDefinition, source: str) -> None:
             fail(name, problem)
         seen[name] = field
     check_cross_references(form, source)
+    for step in form.steps:
+        if not _SLUG.fullmatch(step.id):
+            fail(None, f"step id {step.id!r} must be lower-case letters, digits and _")
+    step_problem = form.step_problem()
+    if step_problem is not None:
+        fail(*step_problem)
 
 
 def _field_problem(field: FieldDefinition, earlier: dict[str, FieldDefinition]) -> str | None:

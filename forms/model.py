@@ -96,6 +96,20 @@ class FieldDefinition(BaseModel):
         return tuple(option.value for option in self.options)
 
 
+class FormStep(BaseModel):
+    """A named part of a long form ("Data anak", "Data orang tua"): its questions, in order.
+
+    Steps only group questions for the resident (the form screen's "Langkah 2 dari 5", the
+    review's headings); validation and the stored answers do not know them.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: LocalizedText
+    fields: tuple[str, ...]
+
+
 class FormDefinition(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -104,12 +118,67 @@ class FormDefinition(BaseModel):
     title: LocalizedText
     description: LocalizedText = EMPTY
     fields: tuple[FieldDefinition, ...]
+    #: Optional. When given, every field is in exactly one step and the steps follow the
+    #: fields' order; a form without steps is asked as one run of questions.
+    steps: tuple[FormStep, ...] = ()
 
     def field(self, name: str) -> FieldDefinition:
         for field in self.fields:
             if field.name == name:
                 return field
         raise KeyError(name)
+
+    def step_of(self, name: str) -> FormStep | None:
+        """The step holding field ``name``; None for a form without steps."""
+        for step in self.steps:
+            if name in step.fields:
+                return step
+        return None
+
+    def step_problem(self) -> tuple[str | None, str] | None:
+        """What is wrong with the steps, as (field or None, problem), or None.
+
+        Steps must name fields of this form, each field exactly once, in the form's order
+        (the form is asked front to back, so a step never jumps back).
+        """
+        if not self.steps:
+            return None
+        names = [field.name for field in self.fields]
+        known = set(names)
+        home: dict[str, str] = {}
+        step_ids: set[str] = set()
+        listed: list[str] = []
+        for step in self.steps:
+            if step.id in step_ids:
+                return None, f"step id {step.id!r} is used twice"
+            step_ids.add(step.id)
+            if not step.title.is_complete():
+                return None, f"step {step.id!r}: title needs both id and en text"
+            if not step.fields:
+                return None, f"step {step.id!r} has no fields"
+            for name in step.fields:
+                if name not in known:
+                    return (
+                        None,
+                        f"step {step.id!r} names {name!r}, which is not a field of this form",
+                    )
+                if name in home:
+                    return (
+                        name,
+                        f"is in two steps, {home[name]!r} and {step.id!r}; a field belongs to one",
+                    )
+                home[name] = step.id
+                listed.append(name)
+        missing = [name for name in names if name not in home]
+        if missing:
+            return missing[0], "is in no step; when a form has steps, every field belongs to one"
+        for name, expected in zip(listed, names, strict=True):
+            if name != expected:
+                return name, (
+                    f"step {home[name]!r} lists {name!r} where the form's order has {expected!r}; "
+                    "steps follow the fields' order"
+                )
+        return None
 
     @property
     def key(self) -> str:

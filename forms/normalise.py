@@ -53,6 +53,13 @@ def clean_name(text: str, *, uppercase: bool = False) -> str:
     return clean_line(text.translate(_APOSTROPHES), uppercase=uppercase)
 
 
+def printed_name(text: str) -> str:
+    """A person's name as the receipt prints it and the review shows it before it is sent:
+    cleaned as a name answer is, in capitals as on a KTP or KK (``budi  santoso`` ->
+    ``BUDI SANTOSO``). The one rule for both, so the resident checks what the paper says."""
+    return clean_name(text, uppercase=True)
+
+
 def is_name(text: str) -> bool:
     """Letters of any script (with their marks), spaces, dots, apostrophes, hyphens."""
     has_letter = False

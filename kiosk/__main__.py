@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check store, catalogue and printing headless, then exit",
     )
+    # The LAN service's own process, started by the touchscreen app (kiosk.lan.supervisor).
+    parser.add_argument("--lan-service", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--print-test",
         action="store_true",
@@ -91,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.config_file import config_path
 
     path = config_path(args.config, args.demo)
+    if args.lan_service:
+        from kiosk.lan.service import run_lan_service
+
+        return run_lan_service(path, demo=args.demo, parent_pid=args.parent_pid)
     if not (args.self_check or args.print_test):
         # Home is painted first; the store, the catalogue and the rest arrive behind it.
         from kiosk.ui.app import run_gui

@@ -25,6 +25,7 @@ from kiosk.usecases.context import KioskContext, ServiceCatalogue
 
 if TYPE_CHECKING:
     from kiosk.usecases.outbox import KioskOutbox
+    from kiosk.usecases.status import KioskStatusInbox
     from printing.backends import Printer
     from sync.client import SyncClient
     from sync.worker import SyncState, SyncWorker
@@ -148,6 +149,12 @@ class KioskApp:
             )
         return self._outbox
 
+    def status_inbox(self) -> KioskStatusInbox:
+        """Where pulled request statuses are kept (``kiosk-sync pull``, the worker)."""
+        from kiosk.usecases.status import KioskStatusInbox
+
+        return KioskStatusInbox(uow=self.store.uow, clock=self.context.clock)
+
     def sync_client(self) -> SyncClient:
         """A new client for the configured central server (each caller closes its own)."""
         from sync.client import SyncClient
@@ -161,7 +168,9 @@ class KioskApp:
             return None
         from sync.worker import SyncWorker
 
-        return SyncWorker(self.outbox, self.sync_client(), on_state=on_state)
+        return SyncWorker(
+            self.outbox, self.sync_client(), on_state=on_state, inbox=self.status_inbox()
+        )
 
     def close(self) -> None:
         self.store.engine.dispose()

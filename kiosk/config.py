@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kiosk.config_file import APP_NAME, OUTPOST_NAMES, default_config_path, demo_config_text
 from printing.settings import PrinterSettings
@@ -23,6 +30,7 @@ __all__ = [  # the file's place and the demo's file live in kiosk.config_file (n
     "OUTPOST_NAMES",
     "ConfigError",
     "KioskSettings",
+    "LanSettings",
     "default_config_path",
     "demo_config_text",
     "load_config",
@@ -55,14 +63,29 @@ class ServerSettings(BaseModel):
     batch_size: Annotated[int, Field(ge=1, le=1000)] = 200
     connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
     read_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    status_base_url: str | None = None
+    """Where residents' phones open the public status page: the receipt's QR holds
+    ``<status_base_url>/s/<tracking code>``. Default: the origin of ``url``."""
 
-    @field_validator("url")
+    @field_validator("url", "status_base_url")
     @classmethod
-    def _https_unless_loopback(cls, url: str) -> str:
+    def _https_unless_loopback(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
         try:
             return check_server_url(url)
         except InsecureServerUrl as exc:
             raise ValueError(str(exc)) from None
+
+    def status_url(self, tracking_code: str) -> str:
+        """The public status page of one request: what the receipt's QR holds."""
+        from urllib.parse import quote, urlsplit
+
+        base = self.status_base_url
+        if base is None:
+            parts = urlsplit(self.url)
+            base = f"{parts.scheme}://{parts.netloc}"
+        return f"{base}/s/{quote(tracking_code, safe='-')}"
 
 
 class AnswerKeySettings(BaseModel):
@@ -73,6 +96,63 @@ class AnswerKeySettings(BaseModel):
     store: Literal["file", "systemd-creds"] = "file"
     systemd_creds: str = "systemd-creds"
     """The ``systemd-creds`` program, by name (found on PATH) or full path."""
+
+
+DEFAULT_LAN_SUBNETS = (
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "::1/128",
+    "fc00::/7",
+    "fe80::/10",
+)
+"""The private ranges and loopback: an outpost LAN, never the internet."""
+
+
+class LanSettings(BaseModel):
+    """The outpost LAN service: /counter and /display for the outpost's network
+    (kiosk.lan, docs/outpost-lan.md)."""
+
+    model_config = STRICT
+
+    enabled: bool = True
+    bind: str = "0.0.0.0"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8470
+    allowed_subnets: list[str] = Field(default_factory=lambda: list(DEFAULT_LAN_SUBNETS))
+    tls_cert: ConfigPath | None = None
+    tls_key: ConfigPath | None = None
+    voice_dir: ConfigPath | None = None
+    """A folder of the outpost's own announcement clips, replacing resources/voice."""
+
+    @field_validator("bind")
+    @classmethod
+    def _an_address(cls, bind: str) -> str:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(bind)
+        except ValueError:
+            raise ValueError(f"{bind!r} is not an IP address (e.g. 0.0.0.0)") from None
+        return bind
+
+    @field_validator("allowed_subnets")
+    @classmethod
+    def _subnets(cls, subnets: list[str]) -> list[str]:
+        import ipaddress
+
+        for subnet in subnets:
+            try:
+                ipaddress.ip_network(subnet, strict=False)
+            except ValueError:
+                raise ValueError(f"{subnet!r} is not a subnet (e.g. 192.168.1.0/24)") from None
+        return subnets
+
+    @model_validator(mode="after")
+    def _cert_and_key(self) -> LanSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: give both or neither")
+        return self
 
 
 class KioskSettings(BaseModel):
@@ -92,6 +172,7 @@ class KioskSettings(BaseModel):
     server: ServerSettings = ServerSettings()
     printer: PrinterSettings = PrinterSettings()
     answer_key: AnswerKeySettings = AnswerKeySettings()
+    lan: LanSettings = LanSettings()
 
     @property
     def outpost_name(self) -> str:
@@ -120,6 +201,7 @@ _EXPECTED = {
     "path_type": "a path in quotes",
     "model_type": "a table",
     "dict_type": "a table",
+    "list_type": "an array",
 }
 """Pydantic's type errors, in TOML's words."""
 _TOML_TYPES = ((bool, "a boolean"), (int, "an integer"), (float, "a float"), (str, "a string"))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from printing import PrinterStatus, PrinterUnavailable, TestPage
 from printing.backends import Printer
+from printing.layout import printer_in_words
 
 EXIT_READY = 0  # printed, and the printer reports it is ready
 EXIT_UNKNOWN = 3  # printed, but the printer cannot report its state: look at the page
@@ -28,8 +29,16 @@ class PrinterCheck:
     exit_code: int
 
 
+NO_PRINTER = "none"  # the config's backend for a kiosk that prints nothing
+
+
 def status_keys(status: PrinterStatus) -> tuple[str, ...]:
-    """The words for a printer's state: ready, unknown, or its fault; then its warnings."""
+    """The words for a printer's state: ready, unknown, or its fault; then its warnings.
+
+    With no printer configured every job "succeeds" without paper, so its state is that there
+    is no printer, never "ready"."""
+    if status.backend == NO_PRINTER:
+        return ("staff.printer.none",)
     if status.ready is True:
         state = "staff.printer.ready"
     elif status.ready is None:
@@ -42,8 +51,15 @@ def status_keys(status: PrinterStatus) -> tuple[str, ...]:
 def print_test_page(
     printer: Printer, profile: str, outpost_name: str, clock: Callable[[], datetime]
 ) -> PrinterCheck:
+    if printer.backend == NO_PRINTER:
+        return PrinterCheck(
+            False, ("staff.printer.none",), "no printer configured (backend none)", EXIT_NOT_PRINTED
+        )
     page = TestPage(
-        printer_name=printer.backend, profile=profile, printed_at=clock(), outpost_name=outpost_name
+        printer_name=printer_in_words(printer.settings),
+        profile=profile,
+        printed_at=clock(),
+        outpost_name=outpost_name,
     )
     try:
         result = printer.print(page)

@@ -20,10 +20,19 @@ def _service_name(app: Any, code: str) -> Any:
         return code
 
 
+def _documents(app: Any, code: str) -> tuple[Any, ...]:
+    try:
+        return tuple(app.catalogue.service(code).documents)
+    except KeyError:
+        return ()
+
+
 def _queue_ticket(
     app: Any, ticket: Any, ahead: int, wait: int, language: str, *, is_reprint: bool = False
 ) -> Any:
-    """A queue ticket for anything with a ticket's number, service, times and code."""
+    """A queue ticket for anything with a ticket's number, service, times and code; it lists
+    the service's documents to bring, since a ticket taken without a form is all the resident
+    carries to the counter."""
     from printing import QueueTicket
 
     return QueueTicket(
@@ -37,6 +46,8 @@ def _queue_ticket(
         tracking_code=ticket.tracking_code,
         language=language,
         is_reprint=is_reprint,
+        documents=_documents(app, ticket.service_code),
+        status_url=app.settings.server.status_url(ticket.tracking_code),
     )
 
 
@@ -77,6 +88,39 @@ def request_receipt(app: Any, issued: Any, answers: dict[str, Any] | None, langu
         nik_masked=mask_nik(nik) if nik else "",
         documents=tuple(Bilingual.of(d) for d in service.documents),
     )
+
+
+def status_slip(app: Any, view: Any, language: str) -> Any:
+    """The slip of a status lookup (a ``kiosk.usecases.status.StatusView``): the service, the
+    status in words, what to bring and where to go; nothing personal."""
+    from printing import Bilingual, StatusSlip
+
+    words = view.status_words
+    if words is None:
+        words = STATE_WORDS[view.state]
+    return StatusSlip(
+        outpost_name=app.settings.outpost_name,
+        service_name=Bilingual(*view.service_name),
+        tracking_code=view.tracking_code,
+        status=Bilingual(*words),
+        printed_at=app.context.clock(),
+        changed_at=view.changed_at,
+        note=view.note or "",
+        missing_documents=view.missing_documents,
+        pickup_place=view.pickup_place or "",
+        pickup_from=view.pickup_from,
+        last_heard_at=view.last_heard_at,
+        status_url=app.settings.server.status_url(view.tracking_code),
+        language="en" if language == "en" else "id",
+    )
+
+
+STATE_WORDS = {
+    "waiting_to_send": ("Menunggu dikirim ke server", "Waiting to be sent to the server"),
+    "no_news": ("Belum ada kabar dari server", "No news from the server yet"),
+    "queue_only": ("Tiket antrean, tanpa permohonan", "A queue ticket, no request"),
+}
+"""The words of a lookup without a server status, on paper (the screen has its own)."""
 
 
 def day_report(app: Any) -> Any:

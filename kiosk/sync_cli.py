@@ -21,6 +21,7 @@ from kiosk.usecases.clock_check import ClockStatus, clock_status, skew_words, wa
 from kiosk.usecases.privacy import RetentionForecast, retention_forecast
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
+from sync.puller import PullProgress, pull_statuses
 from sync.pusher import PushProgress, push_pending, reconcile
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_BUSY = 0, 1, 2, 3, 4
@@ -39,7 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="what is pending, sent and dead")
     status.add_argument("--json", action="store_true")
     sub.add_parser("retry-dead", help="put rejected records back in the queue")
-    sub.add_parser("pull", help="fetch the service catalogue and forms")
+    pull = sub.add_parser(
+        "pull", help="fetch the service catalogue and forms, and the requests' statuses"
+    )
+    pull.add_argument(
+        "--only", choices=("catalogue", "statuses"), default=None, help="fetch only this"
+    )
     sub.add_parser(
         "purge", help="erase personal answers and backups past the retention (see status)"
     )
@@ -329,23 +335,75 @@ def pull_catalogue(app: KioskApp, client: SyncClient) -> str:
     return answer.catalog.version
 
 
+class PullBar:
+    """The status pull's progress on stderr: changes received, changes/s, pages.
+
+    The feed does not say how long it is, so the bar counts without a total."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self._bar: tqdm | None = None
+
+    def __call__(self, progress: PullProgress) -> None:
+        if self._bar is None:
+            self._bar = tqdm(
+                file=self.stream,
+                unit=" changes",
+                bar_format="{n_fmt} status changes  {rate_fmt}  {postfix}",
+                mininterval=0.1,
+            )
+        self._bar.set_postfix_str(f"{progress.pages} pages, {progress.applied} new", refresh=False)
+        self._bar.update(progress.changes - self._bar.n)
+
+    def __enter__(self) -> PullBar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _pull_statuses(app: KioskApp, client: SyncClient) -> int:
+    """Every status change the server has for this outpost since the last pull."""
+    try:
+        with PullBar() as bar:
+            summary = pull_statuses(app.status_inbox(), client, progress=bar)
+    except SyncAuthError as exc:
+        return _fail(str(exc), EXIT_AUTH)
+    except SyncError as exc:
+        return _fail(f"statuses not (all) fetched: {exc}; the pages fetched are kept", 1)
+    out = sys.stdout
+    out.write(
+        f"statuses: {summary.changes} changes in {summary.pages} "
+        f"page{'' if summary.pages == 1 else 's'}, {summary.applied} new, "
+        f"{summary.replayed} already held ({summary.elapsed_s:.1f}s)\n"
+    )
+    if summary.resets:
+        out.write("the server no longer knew this kiosk's place in its feed: read it again\n")
+    return EXIT_OK
+
+
 def _pull(app: KioskApp, args: argparse.Namespace) -> int:
     if (refused := _missing_token(app, args)) is not None:
         return refused
     client = app.sync_client()
-    try:
-        version = pull_catalogue(app, client)
-    except SyncAuthError as exc:
-        return _fail(str(exc), EXIT_AUTH)
-    except SyncError as exc:
-        return _fail(f"catalogue not fetched: {exc}", EXIT_FAILED)
-    except ValueError as exc:  # forms' FormDefinitionError / CatalogueError
-        return _fail(f"the server's catalogue is not valid, the old one is kept: {exc}", 1)
-    if version == "unchanged":
-        sys.stdout.write("catalogue unchanged\n")
-    else:
-        sys.stdout.write(f"catalogue {version} saved in {catalogue_dir(app)}\n")
-    return EXIT_OK
+    if args.only != "statuses":
+        try:
+            version = pull_catalogue(app, client)
+        except SyncAuthError as exc:
+            return _fail(str(exc), EXIT_AUTH)
+        except SyncError as exc:
+            return _fail(f"catalogue not fetched: {exc}", EXIT_FAILED)
+        except ValueError as exc:  # forms' FormDefinitionError / CatalogueError
+            return _fail(f"the server's catalogue is not valid, the old one is kept: {exc}", 1)
+        if version == "unchanged":
+            sys.stdout.write("catalogue unchanged\n")
+        else:
+            sys.stdout.write(f"catalogue {version} saved in {catalogue_dir(app)}\n")
+    if args.only == "catalogue":
+        return EXIT_OK
+    return _pull_statuses(app, client)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ from mpp_server.catalog import CatalogSource
 from mpp_server.db import find_kiosk, open_engine
 from mpp_server.ingest import BadBatch, RecordValidator, ingest_batch
 from mpp_server.models import Kiosk, StoredRecord
+from mpp_server.ratelimit import PublicLimits
 from sync.protocol import (
     _UUID,
     MAX_BATCH_RECORDS,
@@ -45,6 +46,7 @@ from sync.protocol import (
     KioskSummary,
     Problem,
     Record,
+    StatusUpdate,
     ids_digest,
 )
 
@@ -149,8 +151,10 @@ def create_app(
     validator: RecordValidator | None = None,
     hooks: ServerHooks | None = None,
     clock: Callable[[], datetime] | None = None,
+    public_limits: PublicLimits | None = None,
 ) -> FastAPI:
-    """``clock``: the server's time (UTC), injectable for tests; ``datetime.now(UTC)``."""
+    """``clock``: the server's time (UTC), injectable for tests; ``datetime.now(UTC)``.
+    ``public_limits``: the status page's and sign-in's rate limits (mpp_server.ratelimit)."""
     if engine is None:
         from mpp_server.db import DEFAULT_DATABASE_URL
 
@@ -401,9 +405,36 @@ def create_app(
             app.openapi_schema = schema
         return app.openapi_schema
 
+    _add_status_routes(app, engine, catalog, kiosk_of, now, public_limits or PublicLimits())
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.engine = engine
     return app
+
+
+def _add_status_routes(
+    app: FastAPI,
+    engine: Engine,
+    catalog: CatalogSource,
+    kiosk_of: Callable[..., Kiosk],
+    now: Callable[[], datetime],
+    limits: PublicLimits,
+) -> None:
+    """The status round trip: the feed and back-office API, the staff and public pages."""
+    from importlib.resources import files
+
+    from fastapi.staticfiles import StaticFiles
+
+    from mpp_server.pages import CatalogueNames, Pages
+    from mpp_server.public import add_public_pages
+    from mpp_server.staff import add_staff_pages
+    from mpp_server.status_api import add_status_api
+
+    add_status_api(app, engine, kiosk_of, now)
+    pages = Pages(CatalogueNames(catalog))
+    add_public_pages(app, engine, pages, limits, now)
+    add_staff_pages(app, engine, pages, limits, now)
+    static = files("mpp_server") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
 
 def _add_wire_schemas(components: dict[str, Any]) -> None:
@@ -441,6 +472,9 @@ def _add_wire_schemas(components: dict[str, Any]) -> None:
     components["Record"] = record
     components["BatchRequest"] = batch
     components["ExistsQuery"] = ExistsQuery.model_json_schema(ref_template=ref)
+    status_update = StatusUpdate.model_json_schema(ref_template=ref)
+    components.update(status_update.pop("$defs", {}))
+    components["StatusUpdate"] = status_update
     for unused in ("HTTPValidationError", "ValidationError", "ExistsRequest"):
         components.pop(unused, None)
 

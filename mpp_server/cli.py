@@ -91,6 +91,15 @@ def _parser() -> argparse.ArgumentParser:
     command("enable-kiosk", "let a disabled kiosk sync again").add_argument("kiosk_id")
     command("list-kiosks", "the kiosks, their outposts and whether they are enabled")
 
+    staff = command(
+        "add-staff", "add an MPP staff user for the staff pages (password from the prompt or stdin)"
+    )
+    staff.add_argument("name")
+    staff.add_argument("--role", choices=("officer", "admin"), required=True)
+    command(
+        "add-backoffice", "register a back-office client of the status API; prints its token once"
+    ).add_argument("name")
+
     purge = command("purge", "erase residents' answers older than the retention")
     purge.add_argument(
         "--retention-days", type=_positive(int, "the retention (--retention-days)"),
@@ -187,6 +196,12 @@ def _purge(args: argparse.Namespace, url: str, parser: argparse.ArgumentParser) 
     engine = open_engine(url)
     try:
         done = purge_answers(engine, int(days), dry_run=args.dry_run)
+        if not args.dry_run:
+            from datetime import UTC, datetime
+
+            from mpp_server.ratelimit import forget_old
+
+            forget_old(engine, datetime.now(UTC))
     finally:
         engine.dispose()
     noun = "request" if done.requests == 1 else "requests"
@@ -196,7 +211,48 @@ def _purge(args: argparse.Namespace, url: str, parser: argparse.ArgumentParser) 
         f"{done.before_day.isoformat()}) {verb}; days, services, kiosks and ticket numbers "
         "are kept\n"
     )
+    if done.kept_open:
+        sys.stdout.write(
+            f"{done.kept_open} older {'request is' if done.kept_open == 1 else 'requests are'} "
+            "not final yet (no ready or refused status) and keep their answers until they are\n"
+        )
     return EXIT_OK
+
+
+def _read_password() -> str:
+    """From the terminal, asked twice; else the first line of stdin (for scripts)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Again: "):
+            raise ValueError("the two passwords differ; nothing changed")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _account_command(args: argparse.Namespace, url: str) -> int:
+    from mpp_server.accounts import AccountError, add_backoffice, add_staff
+    from mpp_server.db import open_engine
+
+    engine = open_engine(url)
+    try:
+        if args.command == "add-staff":
+            add_staff(engine, args.name, args.role, _read_password())
+            _say(f"staff user {args.name} ({args.role}) added; they sign in at /staff/login")
+        else:
+            token = add_backoffice(engine, args.name)
+            sys.stdout.write(token + "\n")
+            _say(
+                f"back-office client {args.name} registered; it sends this token as "
+                "`Authorization: Bearer ...` — it is not shown again"
+            )
+        return EXIT_OK
+    except (AccountError, ValueError) as exc:
+        _say(f"mpp-server: {exc}")
+        return EXIT_REFUSED
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
     if args.command == "purge":
         return _purge(args, url, parser)
+    if args.command in ("add-staff", "add-backoffice"):
+        return _account_command(args, url)
     if args.command != "serve":
         return _kiosk_command(args, url)
     import uvicorn

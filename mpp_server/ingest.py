@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from mpp_server.models import Kiosk, StoredRecord
 from mpp_server.record_day import file_record
+from mpp_server.statuses import Received, received_from_payload, record_received
 from sync.protocol import (
     REASON_CONFLICT,
     REASON_WRONG_KIOSK,
@@ -60,6 +61,7 @@ def ingest_batch(
     rows: list[dict[str, Any]] = []
     row_index: dict[str, int] = {}
     later: list[tuple[int, str, str]] = []  # (position, id, hash) of repeats within the batch
+    tracked: list[Received] = []  # service requests with a tracking code: status received
     now = now or datetime.now(UTC)
     for position, raw in enumerate(raw_records):
         try:
@@ -111,9 +113,19 @@ def ingest_batch(
                 "time_flag": time_flag,
             }
         )
+        if record.kind == "service_request":
+            found = received_from_payload(
+                record.id, record.outpost, day, record.created_at, record.payload
+            )
+            if found is not None:
+                tracked.append(found)
     if rows:
         with Session(engine) as session, session.begin():
             inserted = _insert_or_ignore(session, rows)
+            if tracked:
+                record_received(
+                    session, [item for item in tracked if item.request_id in inserted], now
+                )
             not_inserted = [row["id"] for row in rows if row["id"] not in inserted]
             existing: dict[str, tuple[str, str]] = {}
             if not_inserted:

@@ -1,5 +1,9 @@
 """Residents' answers kept on the server no longer than the retention (UU 27/2022 PDP).
 
+A service request that has a status is purged only once it is final (ready or refused):
+staff still need the answers of a request they are processing, however old. A request
+without a status (from a kiosk that sent no tracking code) is purged by its day alone.
+
 A purged service request keeps what the figures need — its day, kiosk, outpost, form,
 service, ticket number and the notice it was shown — and loses its answers. Ticket events
 and audit records carry no resident's data and are kept whole. The content hash stays the
@@ -12,12 +16,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from forms.wib import WIB
-from mpp_server.models import StoredRecord
-from sync.protocol import canonical_json
+from mpp_server.models import StoredRecord, TrackedRequest
+from sync.protocol import FINAL_STATUSES, canonical_json
 
 DEFAULT_RETENTION_DAYS = 180
 KEPT_REQUEST_FIELDS = frozenset(
@@ -40,6 +44,8 @@ class PurgeSummary:
     requests: int
     before_day: date
     """Requests of WIB days before this one were purged."""
+    kept_open: int = 0
+    """Requests of those days kept whole because they are not final yet."""
 
 
 def purged_payload(payload: dict) -> dict:
@@ -56,11 +62,16 @@ def purge_answers(
         raise ValueError("the retention is at least one day")
     now = now or datetime.now(UTC)
     before_day = now.astimezone(WIB).date() - timedelta(days=retention_days)
-    due = select(StoredRecord.id, StoredRecord.payload).where(
+    still_open = exists().where(
+        TrackedRequest.request_id == StoredRecord.id,
+        TrackedRequest.status.not_in(FINAL_STATUSES),
+    )
+    old = (
         StoredRecord.kind == "service_request",
         StoredRecord.day < before_day,
         StoredRecord.purged_at.is_(None),
     )
+    due = select(StoredRecord.id, StoredRecord.payload).where(*old, ~still_open)
     count = 0
     after = ""
     while True:
@@ -86,7 +97,11 @@ def purge_answers(
                 )
     if count and not dry_run:
         _checkpoint(engine)
-    return PurgeSummary(requests=count, before_day=before_day)
+    with Session(engine) as session:
+        kept = session.scalar(
+            select(func.count()).select_from(StoredRecord).where(*old, still_open)
+        )
+    return PurgeSummary(requests=count, before_day=before_day, kept_open=kept or 0)
 
 
 def _erase_for_real(session: Session) -> None:

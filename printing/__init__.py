@@ -16,6 +16,7 @@ from printing.content import (
     Printout,
     QueueTicket,
     ServiceReceipt,
+    StatusSlip,
     TestPage,
 )
 from printing.errors import PrinterUnavailable
@@ -47,6 +48,7 @@ __all__ = [
     "Printout",
     "QueueTicket",
     "ServiceReceipt",
+    "StatusSlip",
     "TestPage",
     "make_printer",
     "render_escpos",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from forms.normalise import printed_name
+
 Language = Literal["id", "en"]
 
 _FULL_NIK = re.compile(r"\d{16}")
@@ -59,9 +61,16 @@ class QueueTicket:
     tracking_code: str
     language: Language = "id"
     is_reprint: bool = False
+    #: What to bring to the counter (the service's documents in the catalogue): a ticket taken
+    #: without a form is the resident's only paper, so it says so too.
+    documents: tuple[Bilingual, ...] = ()
+    #: The public status page of this ticket (``<status base>/s/<code>``): what the QR holds.
+    #: Empty: the QR holds the bare tracking code.
+    status_url: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "service_name", Bilingual.of(self.service_name))
+        object.__setattr__(self, "documents", tuple(Bilingual.of(d) for d in self.documents))
         _require_aware("issued_at", self.issued_at)
         if self.language not in ("id", "en"):
             raise ValueError(f"language must be 'id' or 'en', not {self.language!r}")
@@ -82,6 +91,8 @@ class ServiceReceipt:
     def __post_init__(self) -> None:
         if _FULL_NIK.search(self.nik_masked) or _FULL_NIK.search(self.resident_name):
             raise ValueError("nik_masked must be masked; a full 16-digit NIK is never printed")
+        # The review screen shows the name through the same function before it is sent.
+        object.__setattr__(self, "resident_name", printed_name(self.resident_name))
         docs = tuple(Bilingual.of(d) for d in self.documents)
         object.__setattr__(self, "documents", docs)
 
@@ -160,4 +171,43 @@ class TestPage:
         _require_aware("printed_at", self.printed_at)
 
 
-Printout = QueueTicket | ServiceReceipt | DayReport | TestPage
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusSlip:
+    """A short slip of a request's status, printed at the resident's asking (Cek status).
+
+    Only the service and its status: no name, no NIK, no answer.
+    """
+
+    outpost_name: str
+    service_name: Bilingual
+    tracking_code: str
+    status: Bilingual
+    """The status in plain words, or the kiosk's own word ("waiting to be sent", no news)."""
+    printed_at: datetime
+    changed_at: datetime | None = None
+    note: str = ""
+    missing_documents: tuple[str, ...] = ()
+    pickup_place: str = ""
+    pickup_from: date | None = None
+    last_heard_at: datetime | None = None
+    """Said when no status is known: when the kiosk last heard from the server."""
+    status_url: str = ""
+    language: Language = "id"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "service_name", Bilingual.of(self.service_name))
+        object.__setattr__(self, "status", Bilingual.of(self.status))
+        object.__setattr__(self, "missing_documents", tuple(self.missing_documents))
+        _require_aware("printed_at", self.printed_at)
+        for name in ("changed_at", "last_heard_at"):
+            moment = getattr(self, name)
+            if moment is not None:
+                _require_aware(name, moment)
+        if self.language not in ("id", "en"):
+            raise ValueError(f"language must be 'id' or 'en', not {self.language!r}")
+        text = " ".join((self.note, self.pickup_place, *self.missing_documents))
+        if _FULL_NIK.search(text):
+            raise ValueError("a status slip never carries a NIK")
+
+
+Printout = QueueTicket | ServiceReceipt | DayReport | TestPage | StatusSlip

@@ -21,8 +21,10 @@ from printing.content import (
     Printout,
     QueueTicket,
     ServiceReceipt,
+    StatusSlip,
     TestPage,
 )
+from printing.settings import PrinterSettings
 
 Style = Literal["title", "heading", "body", "small"]
 
@@ -143,9 +145,9 @@ def label(key: str, language: str) -> str:
 
 
 @cache
-def _screen_words(language: str) -> dict[str, str]:
-    """The words the kiosk's screens share (``resources/i18n/common.<language>.json``)."""
-    path = files("resources") / "i18n" / f"common.{language}.json"
+def _screen_words(language: str, book: str = "common") -> dict[str, str]:
+    """The words of the kiosk's screens (``resources/i18n/<book>.<language>.json``)."""
+    path = files("resources") / "i18n" / f"{book}.{language}.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -157,6 +159,38 @@ def wait_text(minutes: int, language: str) -> str:
     if minutes == 0:
         return words["common.no_wait"]
     return words["common.minutes"].format(minutes=minutes)
+
+
+def ahead_block(people_ahead: int, language: str) -> Block:
+    """How many are ahead; nobody ahead in the success screen's own words ("Tidak ada yang di
+    depan Anda"), never "Antrean di depan Anda: 0" under a screen that said otherwise."""
+    if people_ahead == 0:
+        lang = "en" if language == "en" else "id"
+        return Text(_screen_words(lang, "resident")["success.ahead_none"], "body", bold=True)
+    return Field(label("ahead", language), str(people_ahead), bold=True)
+
+
+def printer_in_words(settings: PrinterSettings) -> str:
+    """The printer as an installer reads it on the test page: its kind in both languages (the
+    admin panel's words, ``staff.admin.printer_backend.*``) and where it is, never the raw
+    ``backend`` value of the config file."""
+    key = f"staff.admin.printer_backend.{settings.backend}"
+    kind = " / ".join(_screen_words(lang, "staff")[key] for lang in ("id", "en"))
+    s = settings
+    where = {
+        "escpos_network": f"{s.host}:{s.port}" if s.host else "",
+        "escpos_usb": (
+            f"USB {s.usb_vendor_id:04x}:{s.usb_product_id:04x}"
+            if s.usb_vendor_id is not None and s.usb_product_id is not None
+            else ""
+        ),
+        "escpos_serial": s.serial_device,
+        "escpos_file": str(s.file_path or ""),
+        "windows_raw": s.windows_printer_name,
+        "system": s.system_printer_name,
+        "pdf_folder": str(s.pdf_folder or ""),
+    }.get(s.backend, "")
+    return f"{kind}: {where}" if where else kind
 
 
 def to_wib(moment: datetime) -> datetime:
@@ -189,6 +223,8 @@ def layout(content: Printout) -> list[Block]:
         return _day_report(content)
     if isinstance(content, TestPage):
         return _test_page(content)
+    if isinstance(content, StatusSlip):
+        return _status_slip(content)
     raise TypeError(f"nothing to print for {type(content).__name__}")
 
 
@@ -210,7 +246,7 @@ def _head(t: QueueTicket, title: str) -> list[Block]:
         Text(f"{label('counter', lang)} {t.counter}", "heading", bold=True, center=True),
         Text(format_wib(t.issued_at, lang), "small", center=True),
         Rule(),
-        Field(label("ahead", lang), str(t.people_ahead), bold=True),
+        ahead_block(t.people_ahead, lang),
         Field(label("wait", lang), wait_text(t.estimated_wait_minutes, lang)),
     ]
     return blocks
@@ -221,13 +257,26 @@ def _qr(t: QueueTicket) -> list[Block]:
     return [
         Rule(),
         Field(label("tracking", lang), t.tracking_code, bold=True),
-        QRCode(t.tracking_code, caption=label("scan", lang)),
+        QRCode(t.status_url or t.tracking_code, caption=label("scan", lang)),
+    ]
+
+
+def _documents(documents: tuple[Bilingual, ...], lang: str) -> list[Block]:
+    """What to bring: each document in the resident's language, the other one underneath."""
+    if not documents:
+        return []
+    other = "id" if lang == "en" else "en"
+    return [
+        Spacer(0.3),
+        Text(label("documents", lang), "body", bold=True),
+        *(Bullet(d.in_(lang), sub=d.in_(other)) for d in documents),
     ]
 
 
 def _ticket(t: QueueTicket, title: str) -> list[Block]:
     return [
         *_head(t, title),
+        *_documents(t.documents, t.language),
         *_qr(t),
         Text(label("wait_call", t.language), "small", center=True),
     ]
@@ -242,10 +291,7 @@ def _receipt(r: ServiceReceipt) -> list[Block]:
         Field(label("name", lang), r.resident_name),
         Field(label("nik", lang), r.nik_masked),
     ]
-    if r.documents:
-        blocks += [Spacer(0.3), Text(label("documents", lang), "body", bold=True)]
-        other = "id" if lang == "en" else "en"
-        blocks += [Bullet(d.in_(lang), sub=d.in_(other)) for d in r.documents]
+    blocks += _documents(r.documents, lang)
     if r.note:
         blocks += [Spacer(0.3), Text(r.note, "small")]
     blocks += _qr(t)
@@ -302,3 +348,60 @@ def _test_page(p: TestPage) -> list[Block]:
             center=True,
         ),
     ]
+
+
+_SLIP_LABELS: dict[str, Bilingual] = {
+    "title": Bilingual("Status Permohonan", "Request Status"),
+    "service": Bilingual("Layanan", "Service"),
+    "updated": Bilingual("Diperbarui", "Updated"),
+    "bring": Bilingual("Yang perlu dibawa / dilengkapi:", "What to bring:"),
+    "pickup_place": Bilingual("Tempat pengambilan", "Where to pick up"),
+    "pickup_from": Bilingual("Dapat diambil mulai", "Ready from"),
+    "heard": Bilingual("Kabar terakhir dari server", "Last heard from the server"),
+    "never": Bilingual("belum pernah", "never"),
+    "printed": Bilingual("Dicetak", "Printed"),
+    "scan": Bilingual("Pindai untuk cek status di ponsel", "Scan to check on a phone"),
+}
+
+
+def _slip(key: str, language: str) -> str:
+    return _SLIP_LABELS[key].in_(language)
+
+
+def _status_slip(s: StatusSlip) -> list[Block]:
+    """The status slip: the service, the status in words, what to bring, where to go."""
+    lang = s.language
+    other = "id" if lang == "en" else "en"
+    blocks: list[Block] = [
+        Text(label("header", lang), "heading", bold=True, center=True),
+        Text(s.outpost_name, "body", center=True),
+        Rule(),
+        Text(_slip("title", lang).upper(), "small", bold=True, center=True),
+        Text(s.service_name.in_(lang), "heading", bold=True, center=True),
+        Field(label("tracking", lang), s.tracking_code, bold=True),
+        Rule(),
+        Text(s.status.in_(lang), "title", bold=True, center=True),
+        Text(s.status.in_(other), "small", center=True),
+    ]
+    if s.changed_at is not None:
+        blocks.append(Field(_slip("updated", lang), format_wib(s.changed_at, lang)))
+    if s.note:
+        blocks += [Spacer(0.3), Text(s.note, "body")]
+    if s.missing_documents:
+        blocks += [Spacer(0.3), Text(_slip("bring", lang), "body", bold=True)]
+        blocks += [Bullet(document) for document in s.missing_documents]
+    if s.pickup_place:
+        blocks.append(Field(_slip("pickup_place", lang), s.pickup_place, bold=True))
+    if s.pickup_from is not None:
+        blocks.append(Field(_slip("pickup_from", lang), format_day(s.pickup_from, lang)))
+    if s.changed_at is None:
+        heard = (
+            format_wib(s.last_heard_at, lang)
+            if s.last_heard_at is not None
+            else _slip("never", lang)
+        )
+        blocks.append(Field(_slip("heard", lang), heard))
+    blocks += [Rule(), Field(_slip("printed", lang), format_wib(s.printed_at, lang))]
+    if s.status_url:
+        blocks.append(QRCode(s.status_url, caption=_slip("scan", lang)))
+    return blocks

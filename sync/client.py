@@ -31,6 +31,7 @@ from sync.protocol import (
     Health,
     KioskSummary,
     Record,
+    StatusChangesPage,
 )
 from sync.server_url import check_server_url
 
@@ -90,6 +91,11 @@ class ProtocolViolation(NotTheServer):
 
 class PayloadTooLarge(SyncError):
     """413: send fewer records at once."""
+
+
+class CursorReset(SyncFatalError):
+    """410 on the status-changes feed: the server no longer accepts this cursor (malformed,
+    from another server, or older than the feed keeps). Drop it and pull from the start."""
 
 
 class ServerConfig(Protocol):
@@ -319,6 +325,28 @@ class SyncClient:
             )
         )
         return _parse(ExistsResponse, response).missing
+
+    def status_changes(self, since: str | None, limit: int = 500) -> StatusChangesPage:
+        """One page of the outpost's status changes after ``since`` (None: from the start).
+
+        Raises :class:`CursorReset` when the server answers 410 (the cursor is no longer
+        good); the answer's ``server_time`` updates ``last_reading``.
+        """
+        params: dict[str, Any] = {"limit": limit}
+        if since:
+            params["since"] = since
+
+        def once() -> requests.Response:
+            try:
+                return self._request("GET", "/api/v1/status-changes", params=params)
+            except SyncFatalError as exc:
+                if exc.status == 410:
+                    raise CursorReset(str(exc), 410) from None
+                raise
+
+        page = _parse(StatusChangesPage, self._with_retries(once))
+        self._read_clock(page.server_time)
+        return page
 
 
 def _parse(model: type, response: requests.Response) -> Any:

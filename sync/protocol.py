@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -183,3 +183,140 @@ def ids_digest(ids: Iterable[str]) -> str:
     for record_id in ids:
         acc ^= int.from_bytes(hashlib.sha256(record_id.encode("ascii")).digest(), "big")
     return f"{acc:064x}"
+
+
+# --- Status round trip (docs/sync-protocol.md, "Request statuses") -------------------------
+
+RequestStatus = Literal["received", "in_process", "ready", "needs_documents", "refused"]
+"""Wire codes of a request's status; residents read the words in ``STATUS_WORDS``."""
+
+REQUEST_STATUSES: tuple[RequestStatus, ...] = (
+    "received",
+    "in_process",
+    "ready",
+    "needs_documents",
+    "refused",
+)
+FINAL_STATUSES: frozenset[str] = frozenset({"ready", "refused"})
+"""A final request can be reopened only by an admin (audited)."""
+
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "received": ("Diterima", "Received"),
+    "in_process": ("Diproses", "In process"),
+    "ready": ("Selesai, siap diambil", "Ready for pickup"),
+    "needs_documents": ("Perlu dilengkapi", "Documents needed"),
+    "refused": ("Ditolak", "Refused"),
+}
+"""Resident words per status: (Bahasa Indonesia, English)."""
+
+MAX_STATUS_CHANGES_PAGE = 1000
+DEFAULT_STATUS_CHANGES_PAGE = 500
+REASON_CURSOR_RESET = "cursor_reset"
+"""``Problem.error`` of the 410 answer to a cursor the server no longer accepts."""
+
+STATUS_SECRET_N = 2**10
+"""scrypt's cost for the status secret: about 1 MiB and 1-2 ms, paid on the submit path.
+
+Four digits are 10,000 guesses whatever the cost, so what keeps them is the public page's
+rate limit (5 wrong tries per code per hour), not the hash: the hash only keeps the digits
+out of the record in clear. 2**14 cost every resident's submit about 57 ms for nothing.
+"""
+
+
+class StatusChange(BaseModel):
+    """One status of one request, as the changes feed and the back-office API carry it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_id: str = Field(description="the service_request record's id (UUIDv7)")
+    tracking_code: str
+    service_code: str
+    status: RequestStatus
+    version: int = Field(ge=1, description="1 = received at ingest, +1 per change")
+    changed_at: AwareDatetime
+    note: str | None = Field(
+        default=None, description="resident-readable: the refusal reason, what to bring"
+    )
+    missing_documents: list[str] = Field(default_factory=list)
+    pickup_place: str | None = None
+    pickup_from: date | None = None
+
+
+class StatusChangesPage(BaseModel):
+    """A page of the changes feed; pass ``cursor`` as ``since`` to get the next one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    changes: list[StatusChange]
+    cursor: str = Field(description="opaque; send it back as `since`")
+    more: bool = Field(description="true: more changes wait, ask again at once")
+    server_time: AwareDatetime
+
+
+def status_secret(tracking_code: str, last4: str) -> str:
+    """The public page's second factor: scrypt of the NIK's last 4 digits, salted by the code.
+
+    Both the kiosk (which writes it into the service_request payload) and the server (which
+    checks a resident's 4 digits against it) call this one definition.
+    """
+    return hashlib.scrypt(
+        last4.encode("utf-8"),
+        salt=tracking_code.encode("utf-8"),
+        n=STATUS_SECRET_N,
+        r=8,
+        p=1,
+        dklen=32,
+    ).hex()
+
+
+_CROCKFORD_READS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def tracking_key(code: str) -> str:
+    """A tracking code as looked up: upper case, letters and digits only, Crockford's
+    look-alikes read as the digits they stand for (``7kq2 m9xd-4t1b`` -> ``7KQ2M9XD4T1B``).
+
+    Codes are printed with dashes (``7KQ2-M9XD-4T1B``) and typed or scanned in any case;
+    the key is what both the kiosk's lookup and the server's compare.
+    """
+    kept = "".join(char for char in code.upper() if char.isascii() and char.isalnum())
+    return kept.translate(_CROCKFORD_READS)
+
+
+class StatusUpdate(BaseModel):
+    """The back office's request to set a status (``POST /api/v1/requests/{code}/status``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: RequestStatus
+    note: str | None = Field(
+        default=None,
+        max_length=500,
+        description="resident-readable; required for `refused` (the reason)",
+    )
+    missing_documents: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=20, description="required for `needs_documents`"
+    )
+    pickup_place: str | None = Field(
+        default=None, max_length=200, description="required for `ready`"
+    )
+    pickup_from: date | None = Field(default=None, description="required for `ready`")
+    expected_version: int | None = Field(
+        default=None,
+        ge=1,
+        description="the version the caller last saw; another one answers 409 and changes nothing",
+    )
+
+
+class StatusHistory(BaseModel):
+    """A request's current status and every status it had, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: str
+    tracking_code: str
+    service_code: str
+    outpost: str
+    status: RequestStatus
+    version: int
+    history: list[StatusChange]

@@ -14,6 +14,10 @@ never retried by itself: only an admin can fix it, and ``sync_now()`` says they 
 Each health probe also measures the kiosk's clock against the server's and stores it
 through the outbox (``sync.pusher.remember_clock_skew``); ``SyncState.clock_skew_s`` carries
 the last one.
+
+Given a status inbox, the worker pulls the outpost's status changes (``sync.puller``) after
+each push that reached the server, and on ``pull_now()``; a failed pull is said in
+``SyncState.pull_error`` and tried again after the next push.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
 from sync.outbox import Outbox
+from sync.puller import StatusInbox, pull_statuses
 from sync.pusher import SyncFailure, clock_skew, push_pending, remember_clock_skew
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,10 @@ class SyncState:
     """What the last push or health probe saw; None before the first one."""
     clock_skew_s: float | None = None
     """Server time minus the kiosk's, as the last push or probe measured it (clock_check)."""
+    statuses_pulled: int = 0
+    """Status changes the pulls of this run kept (newer than the ones held)."""
+    pull_error: str | None = None
+    """Why the last status pull failed, in English; None after one that did not."""
 
 
 class SyncWorker(threading.Thread):
@@ -63,6 +72,7 @@ class SyncWorker(threading.Thread):
         debounce_s: float = 2.0,
         breaker_threshold: int = 3,
         clock: Callable[[], float] = time.monotonic,
+        inbox: StatusInbox | None = None,
     ) -> None:
         super().__init__(name="sync-worker", daemon=True)
         self.outbox = outbox
@@ -82,6 +92,8 @@ class SyncWorker(threading.Thread):
         self._token_refused = False
         self._next_probe = clock() + probe_interval_s
         self._state = SyncState()
+        self.inbox = inbox
+        self._pull_wanted = False
         if client.sleep is time.sleep:  # retries wait on the stop event, so stop() is prompt
             client.sleep = self._stopping.wait
 
@@ -104,6 +116,12 @@ class SyncWorker(threading.Thread):
         with self._lock:
             self._forced = True
             self._push_at = self._clock()
+        self._wake.set()
+
+    def pull_now(self) -> None:
+        """Pull the status changes at once (a resident or the admin asked), without a push."""
+        with self._lock:
+            self._pull_wanted = True
         self._wake.set()
 
     def stop(self, timeout: float | None = 10.0) -> None:
@@ -135,7 +153,12 @@ class SyncWorker(threading.Thread):
                     self._fatal_streak = 0
                     self._token_refused = False
                     self._update(circuit_open=False)
-                self._push_once()
+                if self._push_once():
+                    self._pull_once()
+            with self._lock:
+                pull, self._pull_wanted = self._pull_wanted, False
+            if pull and not self._stopping.is_set():
+                self._pull_once()
             self._wake.wait(self._sleep_for(next_timer))
             self._wake.clear()
         self._update(running=False)
@@ -175,7 +198,21 @@ class SyncWorker(threading.Thread):
         pending = self._state.pending > 0
         return pending and came_back and not self._state.circuit_open
 
-    def _push_once(self) -> None:
+    def _pull_once(self) -> None:
+        """Pull the status changes into the inbox; a failure is logged and said, never raised."""
+        if self.inbox is None or self._token_refused:
+            return
+        try:
+            summary = pull_statuses(self.inbox, self.client)
+        except Exception as exc:  # noqa: BLE001 - the worker must survive anything
+            if not isinstance(exc, SyncError):
+                log.exception("status pull failed")
+            self._update(pull_error=f"{type(exc).__name__}: {exc}")
+            return
+        self._update(statuses_pulled=self._state.statuses_pulled + summary.applied, pull_error=None)
+
+    def _push_once(self) -> bool:
+        """One push; True when it reached the server (a pull may follow)."""
         self._update(running=True)
         error: str | None = None
         failure: SyncFailure | None = None
@@ -213,6 +250,7 @@ class SyncWorker(threading.Thread):
             circuit_open=circuit,
             online=online,
         )
+        return bool(online) and not circuit
 
     def _publish(self, **changes: Any) -> None:
         try:

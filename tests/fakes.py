@@ -42,6 +42,9 @@ class FakeCatalogue:
     def villages_of(self, outpost: str) -> list:
         return []
 
+    def counters(self) -> list[str]:
+        return sorted({service.counter for service in self.services})
+
 
 class SteppingClock:
     """A wall clock the test moves by hand; starts at 08:00 WIB on a fixed day.

@@ -91,6 +91,11 @@ class ServiceRequest(Base):
     notice_version: Mapped[str | None] = mapped_column(String(32))
     notice_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status_secret: Mapped[str | None] = mapped_column(String(64))
+    """The public status page's second factor (``sync.protocol.status_secret`` of the NIK's
+    last 4 digits), made at submit time: the answers are sealed afterwards. ``""`` when the
+    form asks no NIK; NULL for requests stored before statuses existed, whose records are
+    sent as they always were."""
 
     ticket: Mapped[QueueTicket] = relationship(back_populates="request")
 
@@ -157,3 +162,66 @@ class KioskState(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CallLog(Base):
+    """Every call and recall, numbered: the outpost's call stream (docs/lan-api.md).
+
+    ``seq`` is an SQLite AUTOINCREMENT key, so a number is never handed out twice, not even
+    after the newest rows were deleted: a page that remembers ``seq`` 41 can ask for what
+    came after it across kiosk restarts. Written in the transaction of the call itself.
+    """
+
+    __tablename__ = "call_log"
+    __table_args__ = (
+        CheckConstraint("kind IN ('call','recall')", name="ck_call_kind"),
+        Index("ix_call_log_ticket", "ticket_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("queue_tickets.id"), nullable=False)
+    number: Mapped[str] = mapped_column(String(16), nullable=False)
+    counter: Mapped[str] = mapped_column(String(16), nullable=False)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    device: Mapped[str | None] = mapped_column(String(64))
+    """The LAN device that made the call; NULL for the kiosk's own console."""
+
+
+class LanAction(Base):
+    """An action of a LAN page, by the id the page made for the button press: a retry of the
+    same press gets ``answer`` again and changes nothing. Marked in the action's own
+    transaction; kept a few days (``kiosk.usecases.calls.prune_lan_actions``)."""
+
+    __tablename__ = "lan_actions"
+
+    action_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[str | None] = mapped_column(String(36))
+    answer: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+class RequestStatus(Base):
+    """A request's status as the server last told it (``kiosk-sync pull``, the worker).
+
+    Keyed by the request's id; a pulled change replaces the row only when its version is
+    higher, so a replayed page changes nothing. No personal data: the service, the status
+    and what the resident must bring or where to go.
+    """
+
+    __tablename__ = "request_status"
+
+    request_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    service_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    missing_documents: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    pickup_place: Mapped[str | None] = mapped_column(Text)
+    pickup_from: Mapped[date | None] = mapped_column(Date)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    pulled_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

@@ -101,6 +101,8 @@ class MainWindow(QWidget):
         home.request_chosen.connect(lambda: self._when_ready(self._choose_request))
         home.language_chosen.connect(self.set_language)
         home.staff_requested.connect(lambda: self._when_ready(self.open_staff_area))
+        home.status_chosen.connect(lambda: self._when_ready(self.open_status))
+        self.scanner = None
         self.overlay = Overlay(self)
 
         self._clock = QTimer(self)
@@ -144,7 +146,12 @@ class MainWindow(QWidget):
         notice = load_notice(app.settings.outpost_name, app.settings.retention_days, app.paths.root)
         self.notice = NoticeScreen(notice)
         self.success = SuccessScreen()
+        self.success.status_url = app.settings.server.status_url
         self.recovery = RecoveryScreen()
+        from kiosk.ui.screens.status import StatusScreen
+
+        self.status = StatusScreen()
+        self._before_status: QWidget | None = None
         for screen in (
             self.categories,
             self.ticket_services,
@@ -154,6 +161,7 @@ class MainWindow(QWidget):
             self.notice,
             self.success,
             self.recovery,
+            self.status,
         ):
             self.stack.addWidget(screen)
             screen.home_requested.connect(self.go_home)
@@ -172,6 +180,7 @@ class MainWindow(QWidget):
             should_reset=self._current_is_resident_page,
         )
         self.idle.reset_requested.connect(self.reset_to_home)
+        self.notice.reading_changed.connect(self.idle.read_longer)  # the full notice: longer
         if refresh_queue:
             self._refresh.start()
             QTimer.singleShot(0, self.refresh_queue)
@@ -239,6 +248,10 @@ class MainWindow(QWidget):
         self.notice.accepted.connect(self.submit)
         self.success.done.connect(self.reset_to_home)
         self.recovery.restart.connect(self.reset_to_home)
+        self.status.back_requested.connect(self._back_from_status)
+        self.status.lookup_requested.connect(self.check_status)
+        self.status.print_requested.connect(self.print_status_slip)
+        self._listen_for_scanner()
 
     def show_screen(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
@@ -345,7 +358,7 @@ class MainWindow(QWidget):
     def _form_completed(self) -> None:
         if self.form_screen is None:
             return
-        self.review.show_lines(self.form_screen.review_lines())
+        self.review.show_sections(self.form_screen.review_sections())
         self.show_screen(self.review)
 
     def _back_to_form(self) -> None:
@@ -457,6 +470,93 @@ class MainWindow(QWidget):
         else:
             self.overlay.hide()
 
+    # -- the status of a request ("Cek status", a scanned receipt) ---------------------------
+    def _listen_for_scanner(self) -> None:
+        """A receipt's QR scanned with a keyboard-wedge scanner opens its answer from any
+        screen (kiosk.ui.scanner)."""
+        from kiosk.ui.scanner import KeyboardWedgeScanner
+
+        qapp = QApplication.instance()
+        if qapp is None or self.scanner is not None:
+            return
+        self.scanner = KeyboardWedgeScanner(self)
+        self.scanner.scanned.connect(self.show_status_for)
+        qapp.installEventFilter(self.scanner)
+
+    def open_status(self) -> None:
+        """ "Cek status" on Home: the code entry."""
+        if self.current_screen() is not self.status:
+            self._before_status = self.current_screen()
+        self.status.show_entry()
+        self.show_screen(self.status)
+        if self.sync_bridge is not None:
+            self.sync_bridge.pull_now()  # news for the next lookup while the code is typed
+
+    def show_status_for(self, scanned: str) -> None:
+        """A scan: straight to the answer, from wherever the resident is."""
+        if not self.ready or self.staff_area is not None or self._busy:
+            return
+        if self.current_screen() is not self.status:
+            self._before_status = self.current_screen()
+        self.status.show_entry()
+        self.show_screen(self.status)
+        if self.idle is not None:
+            self.idle.poke()
+        self.check_status(scanned)
+
+    def _back_from_status(self) -> None:
+        """ "Kembali": to the screen the resident was on before (a form keeps its answers)."""
+        before, self._before_status = self._before_status, None
+        if before is not None and before is not self.status and self.stack.indexOf(before) >= 0:
+            self.show_screen(before)
+        else:
+            self.reset_to_home()
+
+    def check_status(self, text: str) -> None:
+        from kiosk.usecases.status import lookup
+
+        ctx = self.app.context
+        self._run(
+            lambda: lookup(ctx, text), lambda view, error: self._status_found(view, error, text)
+        )
+
+    def _status_found(self, view: Any, error: BaseException | None, text: str) -> None:
+        from kiosk.usecases.status import TrackingCodeInvalid, TrackingCodeUnknown
+
+        if self.current_screen() is not self.status:
+            return  # the resident has moved on meanwhile
+        if isinstance(error, TrackingCodeUnknown):
+            self.status.show_problem("unknown", str(error))
+        elif isinstance(error, TrackingCodeInvalid):
+            self.status.show_problem("invalid", text.strip()[:14])
+        elif error is not None:
+            log.warning("status lookup failed: %r", error)
+            self.status.show_problem("failed", text.strip()[:14])
+        else:
+            self.status.show_answer(view)
+
+    def print_status_slip(self) -> None:
+        from kiosk.printouts import status_slip
+        from kiosk.ui.screens.status import StatusScreen
+
+        view = self.status.view
+        if view is None:
+            return
+        printer_app = self.app
+        content = status_slip(printer_app, view, i18n.current_language())
+        self.status.set_print_state(StatusScreen.PRINTING)
+
+        def printed(_result: Any, error: BaseException | None) -> None:
+            if self.current_screen() is not self.status or self.status.view is not view:
+                return
+            if error is None:
+                self.status.set_print_state(StatusScreen.PRINTED)
+            else:
+                log.warning("printing a status slip failed: %r", error)
+                self.status.set_print_state(StatusScreen.FAILED, printer_problem(error))
+
+        self._run(lambda: printer_app.printer.print(content), printed, kind="io")
+
     # -- resets, recovery, staff ---------------------------------------------------------
     def go_home(self) -> None:
         """ "Beranda": straight home, unless that throws away answers: then ask first."""
@@ -479,6 +579,8 @@ class MainWindow(QWidget):
         self._service_code = None
         self.service.reset()
         self.success.reset()
+        self.status.reset()
+        self._before_status = None
         self.overlay.hide()
         if i18n.current_language() != self.home_language:
             self.set_language(self.home_language)
@@ -520,6 +622,11 @@ class MainWindow(QWidget):
         self.reset_to_home()
         self.refresh_queue()
 
+    def lan_call_arrived(self, _call: Any) -> None:
+        """A counter called on the outpost LAN: an open console shows it at once."""
+        if self.staff_area is not None:
+            self.staff_area.console.refresh()
+
     def _drop_staff_area(self) -> None:
         area, self.staff_area = self.staff_area, None
         if area is not None:
@@ -541,6 +648,11 @@ class MainWindow(QWidget):
             event.ignore()
             return
         self._closed = True
+        if self.scanner is not None:
+            qapp = QApplication.instance()
+            if qapp is not None:
+                qapp.removeEventFilter(self.scanner)
+            self.scanner = None
         if self.idle is not None:
             self.idle.stop()
         self._clock.stop()
@@ -730,6 +842,9 @@ def run_gui(config: Path, *, windowed: bool = False, demo: bool = False) -> int:
         parts["app"], parts["bridge"] = app, make_sync_bridge(app)
         window.attach(app, parts["bridge"])
         parts["retention"] = RetentionKeeper(app, window)
+        from kiosk.ui.lan_bridge import start_outpost_lan
+
+        parts["lan"] = start_outpost_lan(app, config, demo=demo, on_call=window.lan_call_arrived)
         log.info("ready for residents")
 
     window.home.installEventFilter(_HomeShown(window, lambda: run_task(load, loaded)))
@@ -743,6 +858,8 @@ def run_gui(config: Path, *, windowed: bool = False, demo: bool = False) -> int:
     window.close()
     if "bridge" in parts:
         parts["bridge"].stop()
+    if parts.get("lan") is not None:
+        parts["lan"].stop()
     if "app" in parts:
         parts["app"].close()
     return parts.get("exit", code)

@@ -1,5 +1,8 @@
 """Idle reset: no touch for the configured time -> a warning with a countdown of at least
-20 seconds and a big "Lanjutkan" button (WCAG 2.2.1) -> back to Home, everything wiped."""
+20 seconds and a big "Lanjutkan" button (WCAG 2.2.1) -> back to Home, everything wiped.
+
+While a resident reads a long text (the data-use notice in full) the idle time is
+``READING_FACTOR`` times longer: reading is not touching (WCAG 2.2.1 again)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from kiosk.ui.widgets.buttons import make_button
 from kiosk.ui.widgets.overlay import card_overlay
 
 MIN_COUNTDOWN_S = 20
+READING_FACTOR = 3
 _ACTIVITY = frozenset(
     {
         QEvent.Type.MouseButtonPress,
@@ -74,6 +78,8 @@ class IdleWatcher(QObject):
     ) -> None:
         super().__init__(window)
         self.countdown_s = countdown_s
+        self.timeout_s = timeout_s
+        self.reading = False
         self._should_warn = should_warn
         self._should_reset = should_reset
         self._left = 0
@@ -92,8 +98,23 @@ class IdleWatcher(QObject):
         self._idle.start()
 
     def set_timeouts(self, timeout_s: float, countdown_s: int) -> None:
-        self._idle.setInterval(int(timeout_s * 1000))
+        self.timeout_s = timeout_s
         self.countdown_s = countdown_s
+        self._apply_interval()
+
+    def read_longer(self, reading: bool) -> None:
+        """A long text opened (True) or closed (False): the idle time follows, from now."""
+        self.reading = reading
+        self._apply_interval()
+
+    @property
+    def idle_after_s(self) -> float:
+        """How long without a touch until the warning (or the reset), as things are now."""
+        return self._idle.interval() / 1000
+
+    def _apply_interval(self) -> None:
+        factor = READING_FACTOR if self.reading else 1
+        self._idle.setInterval(int(self.timeout_s * factor * 1000))
         self.poke()
 
     @property

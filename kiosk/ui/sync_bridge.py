@@ -83,6 +83,11 @@ class SyncBridge(QObject):
         self.worker.sync_now()
         return True
 
+    def pull_now(self) -> None:
+        """Fetch the latest statuses now: a resident opened "Cek status"."""
+        if self.worker is not None:
+            self.worker.pull_now()
+
     def retry_dead(self) -> None:
         """Put rejected records back in the queue, off the GUI thread; ``retry_done`` follows."""
         from kiosk.ui.tasks import run_task

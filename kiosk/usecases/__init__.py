@@ -1,8 +1,17 @@
 """The kiosk's use cases: plain functions over the store, called alike by the UI, the CLIs,
 the benchmarks and the tests. No business rule lives in a widget."""
 
+from kiosk.usecases.calls import (
+    BoardEntry,
+    CallRecord,
+    board,
+    calls_after,
+    last_call_seq,
+    run_once,
+)
 from kiosk.usecases.context import KioskContext
 from kiosk.usecases.errors import (
+    AlreadyCalled,
     ConsoleLocked,
     InvalidTransition,
     LastAdmin,
@@ -53,6 +62,13 @@ from kiosk.usecases.queue import (
 from kiosk.usecases.tickets import IssuedTicket, issue_ticket, submit_request
 
 __all__ = [
+    "AlreadyCalled",
+    "BoardEntry",
+    "CallRecord",
+    "board",
+    "calls_after",
+    "last_call_seq",
+    "run_once",
     "ConsoleLocked",
     "DaySummary",
     "InvalidTransition",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.usecases.queue import TicketView
 
 
 class UseCaseError(Exception):
@@ -77,3 +81,28 @@ class LastAdmin(UseCaseError):
     """Disabling this account would leave the kiosk with no active admin."""
 
     code = "last_admin"
+
+
+class AlreadyCalled(UseCaseError):
+    """The counter has a called ticket still: one resident at a time at a counter, unless the
+    operator says to call the next anyway (``allow_second=True``). ``ticket`` is the called
+    one (a ``TicketView``), for the question "still calling B-017?"."""
+
+    code = "already_called"
+
+    def __init__(self, ticket: TicketView) -> None:
+        super().__init__(f"counter {ticket.counter} still has {ticket.number} called")
+        self.ticket = ticket
+
+
+class ActionPending(UseCaseError):
+    """A LAN action with this id was done, but its answer was not kept (the service stopped
+    in between): the page refreshes instead of repeating it."""
+
+    code = "action_pending"
+
+
+class BadRequest(UseCaseError):
+    """A LAN page sent something the kiosk cannot use (an action id, a device id)."""
+
+    code = "bad_request"

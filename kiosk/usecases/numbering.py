@@ -3,7 +3,7 @@
 With one kiosk at an outpost the number reads ``B-017``. Where an outpost runs several
 kiosks, each offline on its own, each kiosk has a device mark 1-9 that leads the number:
 ``2B-017``. The mark comes first so that the number after the dash always reads the same
-way, and the operator calls "dua B tujuh belas".
+way, and the operator calls "dua B tujuh belas" (``kiosk.voice.announcement`` says it so).
 """
 
 from __future__ import annotations
@@ -17,12 +17,6 @@ from sqlalchemy.orm import Session
 def format_number(letter: str, sequence: int, device_mark: int = 0) -> str:
     prefix = f"{device_mark}{letter}" if device_mark else letter
     return f"{prefix}-{sequence:03d}"
-
-
-def spoken_number(number: str) -> str:
-    """``2B-017`` → ``2B 17`` for the call-out voice."""
-    head, _, tail = number.partition("-")
-    return f"{head} {int(tail)}"
 
 
 _BUMP = text(

@@ -84,6 +84,21 @@ def build_record(
             except Exception as exc:  # noqa: BLE001 - any unreadable answer is a local poison
                 raise LocalRecordError(f"answers cannot be read: {type(exc).__name__}") from None
         ticket = request.ticket
+        payload = {
+            "service_code": request.service_code,
+            "language": request.language,
+            "answers": answers,
+            "ticket_id": request.ticket_id,
+            "ticket_number": ticket.number if ticket else None,
+            "day": ticket.day.isoformat() if ticket else None,
+            "notice_version": request.notice_version,
+            "notice_accepted_at": _iso(request.notice_accepted_at),
+        }
+        if request.status_secret is not None:
+            # Requests stored since statuses exist; one stored before keeps the record (and
+            # the content hash) it may already have been sent as.
+            payload["tracking_code"] = ticket.tracking_code if ticket else None
+            payload["status_secret"] = request.status_secret or None
         return Record(
             id=request.id,
             kind="service_request",
@@ -92,16 +107,7 @@ def build_record(
             created_at=as_utc(request.created_at),
             form_id=request.form_id,
             form_version=request.form_version,
-            payload={
-                "service_code": request.service_code,
-                "language": request.language,
-                "answers": answers,
-                "ticket_id": request.ticket_id,
-                "ticket_number": ticket.number if ticket else None,
-                "day": ticket.day.isoformat() if ticket else None,
-                "notice_version": request.notice_version,
-                "notice_accepted_at": _iso(request.notice_accepted_at),
-            },
+            payload=payload,
         )
     if entry.kind == "ticket_event":
         event = session.get(TicketEvent, entry.record_id)

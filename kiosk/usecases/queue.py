@@ -4,7 +4,7 @@ today's queue."""
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Literal
 
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import as_utc
 from kiosk.store.models import QueueTicket
+from kiosk.usecases.calls import log_call
 from kiosk.usecases.context import KioskContext
-from kiosk.usecases.errors import InvalidTransition, TicketNotFound
+from kiosk.usecases.errors import AlreadyCalled, InvalidTransition, TicketNotFound
 from kiosk.usecases.queue_day import current_queue_day
 from kiosk.usecases.recording import add_audit, add_ticket_event
 from kiosk.usecases.waiting import mean_service_minutes, people_ahead_and_wait, span_minutes
@@ -56,6 +57,8 @@ class TicketView:
     recall_count: int
     print_count: int
     has_request: bool
+    call_seq: int | None = None
+    """The call stream's number of the call or recall that returned this view."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,15 @@ def _view(t: QueueTicket, has_request: bool = False) -> TicketView:
     )
 
 
+ticket_view = _view
+"""A ticket row as the screens and pages see it (for the other use case modules)."""
+
+
+def _by(device: str | None) -> dict[str, str]:
+    """The audit's note of the LAN device an action came from (none for the kiosk itself)."""
+    return {"device": device} if device else {}
+
+
 def _load(session: Session, ticket_id: str) -> QueueTicket:
     ticket = session.get(QueueTicket, ticket_id)
     if ticket is None:
@@ -108,6 +120,7 @@ def _transition(
     ticket_id: str,
     action: Literal["served", "no_show", "void"],
     operator_id: str | None,
+    device: str | None = None,
 ) -> TicketView:
     """Close a ticket: the action names its new status and its event alike."""
     now = ctx.clock()
@@ -118,7 +131,9 @@ def _transition(
         ticket.status = action
         ticket.served_at = now
         add_ticket_event(uow.session, ticket, action, now, operator_id)
-        add_audit(uow.session, f"ticket_{action}", now, operator_id, number=ticket.number)
+        add_audit(
+            uow.session, f"ticket_{action}", now, operator_id, number=ticket.number, **_by(device)
+        )
         view = _view(ticket, ticket.request is not None)
         uow.commit()
     return view
@@ -130,10 +145,15 @@ def call_next(
     counter: str | None = None,
     service_code: str | None = None,
     operator_id: str | None = None,
+    allow_second: bool = False,
+    device: str | None = None,
 ) -> TicketView | None:
     """Call the oldest waiting ticket of a counter or a service; None when nobody waits.
 
-    Runs in one write transaction, so two operators pressing at once call two people.
+    Runs in one write transaction, so two operators pressing at once call two people. A
+    counter calls one resident at a time: while it has a called ticket, this raises
+    AlreadyCalled (with that ticket) unless ``allow_second``. The call goes into the call
+    stream (``call_log``) in the same transaction.
     """
     now = ctx.clock()
     with ctx.uow() as uow:
@@ -148,18 +168,37 @@ def call_next(
         ).first()
         if ticket is None:
             return None
+        at_counter = counter if counter is not None else ticket.counter
+        if not allow_second:
+            still = uow.session.scalars(
+                select(QueueTicket)
+                .where(
+                    QueueTicket.day == day,
+                    QueueTicket.status == "called",
+                    QueueTicket.counter == at_counter,
+                )
+                .order_by(QueueTicket.called_at.desc())
+                .limit(1)
+            ).first()
+            if still is not None:
+                raise AlreadyCalled(_view(still, still.request is not None))
         ticket.status = "called"
         ticket.called_at = now
-        if counter is not None:
-            ticket.counter = counter
+        ticket.counter = at_counter
         add_ticket_event(uow.session, ticket, "called", now, operator_id)
-        add_audit(uow.session, "ticket_called", now, operator_id, number=ticket.number)
+        add_audit(
+            uow.session, "ticket_called", now, operator_id, number=ticket.number, **_by(device)
+        )
+        seq = log_call(uow.session, ticket, "call", now, operator_id, device)
         view = _view(ticket, ticket.request is not None)
         uow.commit()
-    return view
+    return replace(view, call_seq=seq)
 
 
-def recall(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+def recall(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
+    """Call a called ticket again; a new entry in the call stream."""
     now = ctx.clock()
     with ctx.uow() as uow:
         ticket = _load(uow.session, ticket_id)
@@ -167,21 +206,30 @@ def recall(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) ->
             raise InvalidTransition(ticket.number, ticket.status, "recall")
         ticket.recall_count += 1
         add_ticket_event(uow.session, ticket, "recalled", now, operator_id)
-        add_audit(uow.session, "ticket_recalled", now, operator_id, number=ticket.number)
+        add_audit(
+            uow.session, "ticket_recalled", now, operator_id, number=ticket.number, **_by(device)
+        )
+        seq = log_call(uow.session, ticket, "recall", now, operator_id, device)
         view = _view(ticket, ticket.request is not None)
         uow.commit()
-    return view
+    return replace(view, call_seq=seq)
 
 
-def mark_served(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
-    return _transition(ctx, ticket_id, "served", operator_id)
+def mark_served(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
+    return _transition(ctx, ticket_id, "served", operator_id, device)
 
 
-def mark_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
-    return _transition(ctx, ticket_id, "no_show", operator_id)
+def mark_no_show(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
+    return _transition(ctx, ticket_id, "no_show", operator_id, device)
 
 
-def undo_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+def undo_no_show(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
     """Take back a no-show tapped by mistake: the ticket is called again, as it was.
 
     Audited and synced as its own event (``no_show_undone``), so the server and the day's
@@ -196,24 +244,37 @@ def undo_no_show(ctx: KioskContext, ticket_id: str, operator_id: str | None = No
         ticket.status = "called"
         ticket.served_at = None
         add_ticket_event(uow.session, ticket, "no_show_undone", now, operator_id)
-        add_audit(uow.session, "ticket_no_show_undone", now, operator_id, number=ticket.number)
+        add_audit(
+            uow.session,
+            "ticket_no_show_undone",
+            now,
+            operator_id,
+            number=ticket.number,
+            **_by(device),
+        )
         view = _view(ticket, ticket.request is not None)
         uow.commit()
     return view
 
 
-def void_ticket(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+def void_ticket(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
     """Cancel a ticket issued by mistake; the request behind it stays stored and synced."""
-    return _transition(ctx, ticket_id, "void", operator_id)
+    return _transition(ctx, ticket_id, "void", operator_id, device)
 
 
-def reprint(ctx: KioskContext, ticket_id: str, operator_id: str | None = None) -> TicketView:
+def reprint(
+    ctx: KioskContext, ticket_id: str, operator_id: str | None = None, device: str | None = None
+) -> TicketView:
     """Count a reprint of the same number; the caller prints what this returns."""
     now = ctx.clock()
     with ctx.uow() as uow:
         ticket = _load(uow.session, ticket_id)
         ticket.print_count += 1
-        add_audit(uow.session, "ticket_reprinted", now, operator_id, number=ticket.number)
+        add_audit(
+            uow.session, "ticket_reprinted", now, operator_id, number=ticket.number, **_by(device)
+        )
         view = _view(ticket, ticket.request is not None)
         uow.commit()
     return view

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -50,6 +50,17 @@ def new_tracking_code() -> str:
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+def request_status_secret(form: Any, answers: Mapping[str, object], tracking_code: str) -> str:
+    """The public status page's second factor for a request: ``sync.protocol.status_secret``
+    of the last 4 digits of the form's first NIK answer; ``""`` when there is none."""
+    nik = next((answers.get(f.name) for f in form.fields if f.type == "nik"), None)
+    if not nik:
+        return ""
+    from sync.protocol import status_secret  # the protocol's models load with sync, not here
+
+    return status_secret(tracking_code, str(nik)[-4:])
+
+
 def _service(ctx: KioskContext, code: str) -> Service:
     try:
         return ctx.catalogue.service(code)
@@ -78,7 +89,13 @@ class _NewTicket:
     print_count: int
 
 
-def _issue(session: Session, ctx: KioskContext, service: Service, now: datetime) -> _NewTicket:
+def _issue(
+    session: Session,
+    ctx: KioskContext,
+    service: Service,
+    now: datetime,
+    tracking_code: str | None = None,
+) -> _NewTicket:
     day = advance_queue_day(session, now, ctx.monotonic)
     sequence = next_sequence(session, day, service.queue_letter)
     ticket = _NewTicket(
@@ -92,7 +109,7 @@ def _issue(session: Session, ctx: KioskContext, service: Service, now: datetime)
         kiosk_id=ctx.kiosk_id,
         outpost=ctx.outpost,
         status="waiting",
-        tracking_code=new_tracking_code(),
+        tracking_code=tracking_code or new_tracking_code(),
         issued_at=now,
         recall_count=0,
         print_count=0,
@@ -155,11 +172,14 @@ def submit_request(
         form, answers, today=wib_day(now), villages=ctx.catalogue.villages_of(ctx.outpost)
     )
     request_id = new_id()
+    tracking_code = new_tracking_code()
+    # Before the transaction: scrypt takes tens of milliseconds, the writer lock none of them.
+    secret = request_status_secret(form, clean, tracking_code)
     stored = json.dumps(clean, ensure_ascii=False, default=str)
     if ctx.cipher is not None:
         stored = ctx.cipher.encrypt(stored, request_id)
     with ctx.uow() as uow:
-        ticket = _issue(uow.session, ctx, service, now)
+        ticket = _issue(uow.session, ctx, service, now, tracking_code)
         uow.session.execute(
             _REQUESTS.insert(),
             {
@@ -175,6 +195,7 @@ def submit_request(
                 "ticket_id": ticket.id,
                 "notice_version": notice_version,
                 "notice_accepted_at": now,
+                "status_secret": secret,
             },
         )
         enqueue(uow.session, request_id, "service_request", now)

@@ -131,7 +131,7 @@ def test_the_receipt_says_what_the_resident_needs(printed, paper) -> None:
     text = " ".join(emulation.receipts[0].lines)
     for expected in ("Kartu Keluarga (KK) baru", "Loket 2", "09.41 WIB", "3510**********01"):
         assert expected in text
-    assert "KTP-el asli pemohon" in text and "Siti Nurhaliza" in text
+    assert "KTP-el asli pemohon" in text and "SITI NURHALIZA" in text
     assert not re.search(r"\d{16}", text)  # never a whole NIK
 
 

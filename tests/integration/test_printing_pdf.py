@@ -29,7 +29,7 @@ def test_receipt_pdf_says_what_the_resident_needs() -> None:
         "B-017",
         "Pasar Pelayanan Publik Rogojampi",
         "Kartu Keluarga (KK) baru",
-        "Siti Nurhaliza Wulandari",
+        "SITI NURHALIZA WULANDARI",  # printed in capitals, as on a KTP
         "3510**********01",
         "Senin, 12 Mei 2025, 09.41 WIB",
         "KTP-el asli pemohon",

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from mpp_server.accounts import add_backoffice
 from mpp_server.app import create_app
 from mpp_server.db import add_kiosk
 from sync.protocol import MAX_BODY_BYTES
 from tests.integration.conftest import ThreadServer
 
-BODY_ROUTES = ["/api/v1/records:batch", "/api/v1/records:exists"]
+STATUS_ROUTE = "/api/v1/requests/ABCD-EFGH-JKMN/status"
+BODY_ROUTES = ["/api/v1/records:batch", "/api/v1/records:exists", STATUS_ROUTE]
 JSON = {"Content-Type": "application/json"}
 
 
@@ -28,9 +30,17 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[st
     app = create_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
     running = ThreadServer(app).start()
     token = add_kiosk(app.state.engine, "k1", "rogojampi")
-    yield running.url, {"Authorization": f"Bearer {token}"}
+    backoffice = add_backoffice(app.state.engine, "backoffice")
+    yield running.url, {"Authorization": f"Bearer {token}", "X-Back-Office": backoffice}
     running.stop()
     app.state.engine.dispose()
+
+
+def auth_for(path: str, auth: dict[str, str]) -> dict[str, str]:
+    """The status route takes a back-office token; the others the kiosk's."""
+    if path == STATUS_ROUTE:
+        return {"Authorization": f"Bearer {auth['X-Back-Office']}"}
+    return {"Authorization": auth["Authorization"]}
 
 
 def first_answer(url: str, head: str, body_start: bytes, timeout: float = 5.0) -> bytes:
@@ -53,7 +63,7 @@ def test_the_body_routes_listed_here_are_all_the_api_has(api):
     with_body = sorted(
         path for path, methods in paths.items() for op in methods.values() if "requestBody" in op
     )
-    assert with_body == sorted(BODY_ROUTES)
+    assert with_body == sorted([*BODY_ROUTES[:2], "/api/v1/requests/{tracking_code}/status"])
 
 
 @pytest.mark.parametrize("path", BODY_ROUTES)
@@ -79,7 +89,7 @@ def test_no_token_and_200_mb_is_refused_before_the_body_is_sent(api, path):
 def test_a_body_over_the_cap_is_413_with_a_token(api, path):
     url, auth = api
     huge = b'{"ids": [' + b" " * (MAX_BODY_BYTES + 10) + b"]}"
-    response = requests.post(url + path, data=huge, headers={**auth, **JSON})
+    response = requests.post(url + path, data=huge, headers={**auth_for(path, auth), **JSON})
     assert response.status_code == 413, response.text
     assert response.json()["error"] == "body_too_large"
 
@@ -93,7 +103,7 @@ def test_a_chunked_body_is_cut_off_while_it_streams(api, path):
         for _ in range(MAX_BODY_BYTES // 65536 + 20):
             yield b" " * 65536
 
-    response = requests.post(url + path, data=chunks(), headers={**auth, **JSON})
+    response = requests.post(url + path, data=chunks(), headers={**auth_for(path, auth), **JSON})
     assert response.status_code == 413, response.text
 
 
@@ -101,7 +111,7 @@ def test_a_chunked_body_is_cut_off_while_it_streams(api, path):
 def test_a_gzip_bomb_is_413(api, path):
     url, auth = api
     bomb = gzip.compress(b'{"ids": [' + b" " * (MAX_BODY_BYTES * 4) + b"]}")
-    headers = {**auth, **JSON, "Content-Encoding": "gzip"}
+    headers = {**auth_for(path, auth), **JSON, "Content-Encoding": "gzip"}
     response = requests.post(url + path, data=bomb, headers=headers)
     assert response.status_code == 413 and len(bomb) < 30_000, response.text
 
@@ -110,7 +120,7 @@ def test_exists_reads_gzip_like_the_batch(api):
     url, auth = api
     ids = ["01937c5e-8a40-7b2c-9d1e-2f3a4b5c6d7e"]
     body = gzip.compress(b'{"ids": ["01937c5e-8a40-7b2c-9d1e-2f3a4b5c6d7e"]}')
-    headers = {**auth, **JSON, "Content-Encoding": "gzip"}
+    headers = {**auth_for("", auth), **JSON, "Content-Encoding": "gzip"}
     response = requests.post(url + "/api/v1/records:exists", data=body, headers=headers)
     assert response.status_code == 200 and response.json() == {"missing": ids}
 
@@ -126,6 +136,7 @@ def test_exists_reads_gzip_like_the_batch(api):
 )
 def test_exists_refuses_bad_bodies_with_a_problem(api, body, status, error):
     url, auth = api
-    response = requests.post(url + "/api/v1/records:exists", data=body, headers={**auth, **JSON})
+    headers = {**auth_for("", auth), **JSON}
+    response = requests.post(url + "/api/v1/records:exists", data=body, headers=headers)
     assert response.status_code == status, response.text
     assert response.json()["error"] == error

@@ -1,6 +1,7 @@
 """Every form of the shipped catalogue, at 768 x 1366 and 1366 x 768: the window keeps the
 screen's size (nothing asks for more width or height than the panel has) and each question's
-label and answer box are on screen with its keyboard up."""
+label and answer box are on screen with its keyboard up; a long form's step name and its
+question count too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
 from kiosk.ui import i18n
 from kiosk.ui.app import MainWindow, ensure_qapp
+from kiosk.ui.i18n import pick
 from kiosk.ui.tasks import wait_for_tasks
 
 
@@ -37,7 +39,15 @@ def test_every_shipped_form_fits_the_panel(qtbot, tmp_path: Path, size):  # noqa
                 # "Pertanyaan 3 dari 15" keeps room for its longest word in the header
                 word = form.progress.fontMetrics().horizontalAdvance("Pertanyaan")
                 assert form.progress.width() >= word, (service.code, form.progress.width())
-                for part in (row.label, getattr(row, "edit", None)):
+                step = form.form.step_of(row.name)
+                if step is not None:  # "Langkah 2 dari 5: Data orang tua", whole, on screen
+                    shown = form.step_label
+                    assert shown.isVisible(), (service.code, row.name)
+                    assert f"<b>{pick(step.title)}</b>" in shown.text(), (service.code, row.name)
+                    assert shown.height() >= shown.heightForWidth(shown.width()), service.code
+                else:
+                    assert not form.step_label.isVisible(), service.code
+                for part in (row.label, getattr(row, "edit", None), *_step_parts(form, step)):
                     if part is None:
                         continue
                     top = part.mapTo(window, part.rect().topLeft())
@@ -49,3 +59,7 @@ def test_every_shipped_form_fits_the_panel(qtbot, tmp_path: Path, size):  # noqa
         window.close()
         wait_for_tasks()
         app.close()
+
+
+def _step_parts(form, step) -> tuple:  # noqa: ANN001
+    return (form.step_label, form.progress) if step is not None else ()

@@ -40,7 +40,9 @@ def test_a_failed_print_shows_the_number_the_code_and_its_qr(qtbot, window):  # 
         for part in (success.number, success.tracking, success.qr, success.done_button):
             assert part.isVisible() and _on_screen(window, part), (width, height, part)
         assert ticket.tracking_code in success.tracking.text()
-        assert _decode(success.qr) == [ticket.tracking_code]
+        # The QR opens the status page on a phone (issue 18); the code is in its path.
+        assert _decode(success.qr) == [window.app.settings.server.status_url(ticket.tracking_code)]
+        assert _decode(success.qr)[0].endswith(f"/s/{ticket.tracking_code}")
         assert not success.saved.isVisible()  # the failure's own words say it is saved
         assert success.print_state_text.count("tersimpan") == 1
 

@@ -186,15 +186,16 @@ class TestFormBehaviour:
                 validate_answers(self.form, junk, today=TODAY)  # type: ignore[arg-type]
             assert set(failure.value.errors) == {"__form__"}
 
-    def test_consent_must_be_given(self) -> None:
-        assert error_of(self.form, self.base(persetujuan=False), "persetujuan") == (
-            "consent_required"
-        )
+    def test_consent_must_be_given_on_a_form_that_asks_it(self) -> None:
+        # v1 asked consent as a question; later versions leave it to the data-use notice.
+        v1 = load_catalogue().form("ktp_ganti", 1)
+        assert error_of(v1, self.base(persetujuan=False), "persetujuan") == "consent_required"
+        assert validate_answers(v1, self.base(), today=TODAY)["persetujuan"] is True
+        assert "persetujuan" not in validate_answers(self.form, self.base(), today=TODAY)
 
     def test_output_is_normalised_and_json_ready(self) -> None:
         result = validate_answers(self.form, self.base(), today=TODAY)
         assert result["tanggal_lahir"] == "1985-03-12"
-        assert result["persetujuan"] is True
         assert result["telepon"] == "+62333424172"
         assert result["nama"] == "BUDI SANTOSO"
 

@@ -15,11 +15,15 @@ from importlib.resources import files
 SHIPPED = {
     "2026.11-1": "85f59b2721a3e4480ed3c7a7cee170df066a2ec32b804050ea221b4624292bbd",
     "2026.11-2": "0e1be9c98491f6a20b8dba8548f999d8d4992fbc99c774c91df9fe9351cef31a",  # antrean
+    # a summary first; the forms' consent question (a declaration that the answers are true)
+    # moved into the notice
+    "2026.11-3": "3da46e57ec22b89a36f92d9fd8e478ceb5e986c3e24a68e8989d6063b683c75c",
 }
 
 
 def fingerprint(notice: dict[str, str]) -> str:
-    words = json.dumps({key: notice[key] for key in ("law", "id", "en")}, sort_keys=True)
+    keys = ("law", "id", "en", "summary") if "summary" in notice else ("law", "id", "en")
+    words = json.dumps({key: notice[key] for key in keys}, sort_keys=True)
     return hashlib.sha256(words.encode()).hexdigest()
 
 

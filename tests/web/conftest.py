@@ -16,6 +16,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
+from tests.lan_fixtures import lan_service  # noqa: F401 - the LAN service, for the LAN pages
+
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
 
@@ -47,8 +49,12 @@ def chromium_options(profile: str, *, autoplay: bool = True) -> Options:
 
 def start_chromium(profile: str, *, autoplay: bool = True) -> webdriver.Chrome:
     if CHROMIUM is None or DRIVER is None:
-        pytest.fail("chromium and chromium-driver are needed (Debian packages; .ci/run installs them)")
-    driver = webdriver.Chrome(service=Service(DRIVER), options=chromium_options(profile, autoplay=autoplay))
+        pytest.fail(
+            "chromium and chromium-driver are needed (Debian packages; .ci/run installs them)"
+        )
+    driver = webdriver.Chrome(
+        service=Service(DRIVER), options=chromium_options(profile, autoplay=autoplay)
+    )
     driver.set_page_load_timeout(30)
     return driver
 

@@ -2,8 +2,9 @@
 counter with the number it called last, the latest highlighted, readable across a hall.
 
 A top-level window of its own: with a second display it goes fullscreen there, otherwise it
-opens as a window the operator can drag to a TV. Each call rings the chime and, where the
-machine has an Indonesian voice, says "Nomor antrean B 17, silakan menuju loket 2".
+opens as a window the operator can drag to a TV. Each call is announced in its turn, twice,
+from the recorded clips: chime, "Nomor antrean B tujuh belas, silakan menuju loket dua"
+(``kiosk.voice``; played by ``sound.CallPlayer``, one call after another, never cut off).
 """
 
 from __future__ import annotations
@@ -11,17 +12,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.ui.console.sound import Chime, Voice
+from kiosk.ui.console.sound import CallPlayer
 from kiosk.ui.i18n import tr
-from kiosk.usecases.numbering import spoken_number
 
-VOICE_DELAY_MS = 1600  # after the chime has rung out
 MARGIN = 48
 GAP = 16
 NUMBER_EMS = 3.8
@@ -70,19 +70,19 @@ class CallOutView(QWidget):
         self,
         counters: Iterable[str] = (),
         *,
-        chime: Chime | None = None,
-        voice: Voice | None = None,
+        player: CallPlayer | None = None,
+        clips_dir: Path | None = None,
     ) -> None:
+        """``clips_dir``: the outpost's own clips (``[lan] voice_dir``), else the shipped set;
+        used when no ``player`` is given."""
         super().__init__(None, Qt.WindowType.Window)
         self.setObjectName("CallOutView")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.chime = chime or Chime(self)
-        self.voice = voice or Voice(self)
+        self.player = player or CallPlayer(self, clips_dir=clips_dir)
         self.current: Call | None = None
         self.latest: dict[str, str] = {}
         """Each counter's last called number."""
         self.tiles: dict[str, CounterTile] = {}
-        self._pending_speech: list[str] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(MARGIN, MARGIN // 2, MARGIN, MARGIN // 2)
@@ -106,9 +106,6 @@ class CallOutView(QWidget):
         layout.addLayout(self.grid, 4)
         self._per_row = 0
         self.set_counters(counters)
-        self._speaker = QTimer(self)
-        self._speaker.setSingleShot(True)
-        self._speaker.timeout.connect(self._speak)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -158,19 +155,11 @@ class CallOutView(QWidget):
         self._show()
 
     def announce(self, number: str, counter: str, *, recall: bool = False) -> None:
-        """Show the call, ring the chime, then speak it (in Bahasa Indonesia, for residents).
-        A recall shows its number again as the latest call too."""
+        """Show the call and queue its announcement (in Bahasa Indonesia, for residents): it
+        is spoken when the calls before it have been. A recall shows its number again as the
+        latest call and is announced again too."""
         self.show_call(number, counter)
-        self.chime.play()
-        self._pending_speech.append(
-            tr("staff.callout.voice", language="id", number=spoken_number(number), counter=counter)
-        )
-        self._speaker.start(VOICE_DELAY_MS)
-
-    def _speak(self) -> None:
-        for text in self._pending_speech:
-            self.voice.say(text)
-        self._pending_speech.clear()
+        self.player.announce(number, counter)
 
     def _show(self) -> None:
         if self.current is None:
@@ -243,20 +232,17 @@ class CallOutView(QWidget):
             self.grid.removeWidget(tile)
             self.grid.addWidget(tile, index // per_row, index % per_row)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        self._speaker.stop()
-        super().closeEvent(event)
-
 
 _shared: CallOutView | None = None
 
 
-def shared_callout(counters: Iterable[str] = ()) -> CallOutView:
+def shared_callout(counters: Iterable[str] = (), clips_dir: Path | None = None) -> CallOutView:
     """The one call-out view of the app: it outlives each staff session, so the waiting room
-    keeps seeing the last call on a second display after the operator taps Keluar."""
+    keeps seeing the last call on a second display after the operator taps Keluar.
+    ``clips_dir`` (the outpost's own clips) counts when the view is made."""
     global _shared
     if _shared is None or not shiboken6.isValid(_shared):
-        _shared = CallOutView(counters)
+        _shared = CallOutView(counters, clips_dir=clips_dir)
     else:
         _shared.set_counters(counters)
     return _shared

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.printouts import day_report, save_day_report, ticket_printout, walk_in_printout
-from kiosk.ui.i18n import current_language
+from kiosk.ui.i18n import current_language, tr
 from kiosk.ui.tasks import run_task
 from kiosk.usecases import (
+    AlreadyCalled,
     TicketView,
     call_next,
     issue_ticket,
@@ -64,6 +65,9 @@ class CounterConsole(Protocol):
     def offer_undo(self, ticket: TicketView | None) -> None:
         """Offer for a few seconds to take back the no-show just marked on ``ticket``."""
 
+    def confirm(self, question: str, yes: str, no: str, on_yes: Callable[[], None]) -> None:
+        """Ask a yes/no question over the console; ``on_yes`` runs on the confirming answer."""
+
 
 class CounterActions:
     """The counter's actions for one console, on the kiosk's use cases and printer."""
@@ -74,12 +78,35 @@ class CounterActions:
 
     # --- actions --------------------------------------------------------------------------
 
-    def call_next(self) -> None:
+    def call_next(self, *, allow_second: bool = False) -> None:
+        """Call the counter's next resident. While the counter still has one called, ask
+        first ("Tetap panggil berikutnya?"): one resident at a time unless the operator
+        says otherwise."""
         console = self._console
         ctx, counter, service = self._app.context, console.counter, console.service_code
         who = console.operator_id
 
-        def done(ticket: TicketView | None) -> None:
+        def work() -> TicketView | AlreadyCalled | None:
+            try:
+                return call_next(
+                    ctx,
+                    counter=counter,
+                    service_code=service,
+                    operator_id=who,
+                    allow_second=allow_second,
+                )
+            except AlreadyCalled as still:  # a question for the operator, not a failure
+                return still
+
+        def done(ticket: TicketView | AlreadyCalled | None) -> None:
+            if isinstance(ticket, AlreadyCalled):
+                console.confirm(
+                    tr("staff.call_anyway.question", number=ticket.ticket.number),
+                    tr("staff.call_anyway.yes"),
+                    tr("staff.call_anyway.no"),
+                    lambda: self.call_next(allow_second=True),
+                )
+                return
             if ticket is None:
                 console.status.show_message("staff.result.nobody_waiting", "info", counter=counter)
                 return
@@ -89,9 +116,7 @@ class CounterActions:
             console.selected = ticket
             console.called.emit(ticket.number, ticket.counter, False)
 
-        console.run(
-            lambda: call_next(ctx, counter=counter, service_code=service, operator_id=who), done
-        )
+        console.run(work, done)
 
     def _ticket_action(self, use_case: Callable[..., TicketView], result_key: str) -> None:
         console = self._console

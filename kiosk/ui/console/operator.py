@@ -36,6 +36,7 @@ from kiosk.ui.console.widgets import (
 )
 from kiosk.ui.i18n import current_language, pick, tr
 from kiosk.ui.tasks import run_task
+from kiosk.ui.widgets.overlay import Overlay
 from kiosk.usecases import (
     Operator,
     TicketView,
@@ -138,6 +139,9 @@ class OperatorConsole(QWidget):
         self._undo_left = 0
         if self._counters:
             self.select_counter(self._counters[0])
+        self.overlay = Overlay(self)
+        self._on_yes: Callable[[], None] | None = None
+        self.overlay.answered.connect(self._answered)
         self.retranslate()
 
     # --- building -------------------------------------------------------------------------
@@ -376,6 +380,8 @@ class OperatorConsole(QWidget):
         self.selected = None
         self._disarm_void()
         self.offer_undo(None)
+        self._on_yes = None
+        self.overlay.hide()
 
     @property
     def operator_id(self) -> str | None:
@@ -399,6 +405,18 @@ class OperatorConsole(QWidget):
         self._void_armed = None
         self._void_timer.stop()
         self.void_button.setText(tr("staff.action.void"))
+
+    # --- questions ----------------------------------------------------------------------------
+
+    def confirm(self, question: str, yes: str, no: str, on_yes: Callable[[], None]) -> None:
+        """The console's yes/no card (the kiosk's Overlay); ``on_yes`` on the first answer."""
+        self._on_yes = on_yes
+        self.overlay.ask(question, yes, no)
+
+    def _answered(self, yes: bool) -> None:
+        on_yes, self._on_yes = self._on_yes, None
+        if yes and on_yes is not None:
+            on_yes()
 
     # --- undoing a no-show ----------------------------------------------------------------
 

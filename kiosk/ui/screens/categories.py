@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets.flow import FlowGrid
-from kiosk.ui.widgets.tile import Tile, glyph_for
+from kiosk.ui.widgets.tile import Tile, badge_letter, category_icon
 
 COLUMNS = 2
 
@@ -26,7 +26,8 @@ class CategoriesScreen(Screen):
         self.grid = FlowGrid(COLUMNS, needed=Tile.words_width, spacing=20)
         self.tiles: dict[str, Tile] = {}
         for index, category in enumerate(catalogue.categories):
-            tile = Tile(glyph_for(category.icon, category.name.id), index)
+            icon = category_icon(category.icon)  # resources/icons; the letter without one
+            tile = Tile(badge_letter(category.name.id), index, icon=icon)
             tile.setObjectName(f"category_{category.code}")
             tile.clicked.connect(lambda _=False, c=category.code: self.category_chosen.emit(c))
             self.grid.add(tile)

@@ -3,24 +3,29 @@
 A resident sees one question: its label, its help, the whole answer as it is typed and,
 right under it, what is wrong with it. "Pertanyaan 3 dari 15" says where they are; the one
 primary action goes on ("Lanjut"), or, on the last question, to the review ("Periksa
-isian"). With a keyboard up, its go key is that action and the button under the question
-steps aside, so there is always one. "Kembali" goes to the question before; from the first
-it leaves the form, keeping the answers for when the resident comes back. An answer is
-checked when the resident goes on: a question with a problem stays until it is right.
+isian"). A long form comes in named steps: under the form's title, "Langkah 2 dari 5: Data
+orang tua", and the question count is the step's. With a keyboard up, its go key is that
+action and the button under the question steps aside, so there is always one. "Kembali"
+goes to the question before; from the first it leaves the form, keeping the answers for
+when the resident comes back. An answer is checked when the resident goes on: a question
+with a problem stays until it is right.
 
 The answers live only in this screen's widgets: the window drops the whole screen on reset.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from forms import FORM_ERROR_KEY, is_visible
+from forms.model import TEXT_TYPES
+from forms.normalise import printed_name
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import NARROW_WIDTH, Screen, label
 from kiosk.ui.widgets.buttons import keep_words, make_button
@@ -61,8 +66,24 @@ class FormScreen(Screen):
         # It starts in the body: laid out in the header before the screen knows its width,
         # it would ask a portrait window for more width than the panel has.
         self.progress = label(name="FormProgress", wrap=False)
+        # Never the reason a window stays wide: a panel turned to portrait (or a window
+        # resized) gets its narrow layout, which moves this out of the header.
+        self.progress.setMinimumWidth(1)
         column.addWidget(self.progress)
         self._progress_in_header = False
+        # The step of a long form, under the form's title: "Langkah 2 dari 5: Data orang tua".
+        self._step_of = {name: step for step in form.steps for name in step.fields}
+        self.step_label = label(name="HeaderSub")
+        self.step_label.setTextFormat(Qt.TextFormat.RichText)
+        self.step_label.setVisible(bool(form.steps))
+        titles = QVBoxLayout()
+        titles.setContentsMargins(0, 0, 0, 0)
+        titles.setSpacing(0)
+        at = self.header_layout.indexOf(self.title)
+        self.header_layout.removeWidget(self.title)
+        titles.addWidget(self.title)
+        titles.addWidget(self.step_label)
+        self.header_layout.insertLayout(at, titles, 1)
         margins = self.body_layout.contentsMargins()
         self.body_layout.setContentsMargins(margins.left(), 16, margins.right(), 16)
         content = self._scroll_into(column)
@@ -172,7 +193,18 @@ class FormScreen(Screen):
 
     def _show_progress(self) -> None:
         total = len(self.applicable)
-        self.progress.setText(tr("form.question_of", n=self.step + 1, total=total))
+        n, of = self.step + 1, total
+        row = self.applicable[self.step] if self.step < total else None
+        step = self._step_of.get(row.name) if row is not None else None
+        if step is not None:
+            # Counted among the questions that apply now: a step (or a question) that an
+            # answer leaves out is not counted.
+            steps = list(dict.fromkeys(self._step_of[r.name].id for r in self.applicable))
+            in_step = [r for r in self.applicable if self._step_of[r.name] is step]
+            n, of = in_step.index(row) + 1, len(in_step)
+            where = tr("form.step_of", n=steps.index(step.id) + 1, total=len(steps))
+            self.step_label.setText(f"{where}: <b>{html.escape(pick(step.title))}</b>")
+        self.progress.setText(tr("form.question_of", n=n, total=of))
         last = self.step >= total - 1
         action = "form.next" if last else "form.continue"
         self.next_button.setText(tr(action) + "  ➜")
@@ -233,8 +265,38 @@ class FormScreen(Screen):
                 result[row.name] = value
         return result
 
+    def review_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The answers for the review, under their steps' names ("" without steps)."""
+        kept = self._kept_answers()
+        sections: list[tuple[str, list[tuple[str, str]]]] = []
+        for row in self.applicable:
+            step = self._step_of.get(row.name)
+            heading = pick(step.title) if step is not None else ""
+            if not sections or sections[-1][0] != heading:
+                sections.append((heading, []))
+            sections[-1][1].append((pick(row.field.label), self._as_kept(row, kept)))
+        return sections
+
     def review_lines(self) -> list[tuple[str, str]]:
-        return [(pick(row.field.label), row.display_value()) for row in self.applicable]
+        return [line for _heading, lines in self.review_sections() for line in lines]
+
+    def _as_kept(self, row: FieldRow, kept: Mapping[str, object]) -> str:
+        """A typed text as it will be stored (cleaned by validation) and a name as the
+        receipt prints it; choices and numbers as the resident chose or typed them."""
+        value = kept.get(row.name)
+        if row.field.type == "name":
+            return printed_name(value if isinstance(value, str) else row.display_value())
+        if row.field.type in TEXT_TYPES and isinstance(value, str):
+            return value
+        return row.display_value()
+
+    def _kept_answers(self) -> dict[str, object]:
+        from forms import ValidationFailed
+
+        try:
+            return self._validate(self.answers())
+        except ValidationFailed:
+            return {}
 
     def _problems(self) -> dict[str, Any]:
         from forms import ValidationFailed

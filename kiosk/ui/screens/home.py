@@ -6,19 +6,19 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.clock import to_wib
 from kiosk.ui.i18n import current_language, tr
 from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
-from kiosk.ui.widgets.buttons import make_button
+from kiosk.ui.widgets.buttons import keep_words, make_button
 from kiosk.ui.widgets.corner import LongPressCorner
 
 COMPACT_WIDTH = 1600
 
 
-def format_wib(moment: datetime) -> str:
+def format_wib(moment: datetime, *, two_lines: bool = False) -> str:
     local = to_wib(moment)
     day = tr(f"day.{local.weekday()}")
     month = tr(f"month.{local.month}")
@@ -26,7 +26,10 @@ def format_wib(moment: datetime) -> str:
     # (no-break spaces inside each): never "19:28" on one line and "WIB" on the next.
     nbsp = "\u00a0"
     date = nbsp.join((str(local.day), month, str(local.year)))
-    return f"{day}, {date}  ·  {local:%H:%M}{nbsp}{tr('common.wib')}"
+    time = f"{local:%H:%M}{nbsp}{tr('common.wib')}"
+    if two_lines:  # a narrow header: the time on its own line, no "·" left at a line's end
+        return f"{day}, {date}\n{time}"
+    return f"{day}, {date}  ·  {time}"
 
 
 class HomeScreen(Screen):
@@ -34,6 +37,7 @@ class HomeScreen(Screen):
     request_chosen = Signal()
     language_chosen = Signal(str)
     staff_requested = Signal()
+    status_chosen = Signal()
 
     def __init__(self, outpost_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, back=False, home=False)
@@ -90,11 +94,23 @@ class HomeScreen(Screen):
             column.addWidget(hint)
             self.choices.addLayout(column, 1)
         self.body_layout.addLayout(self.choices)
+        # "Cek status": smaller than the two big choices, under them, for a resident who
+        # comes back with a receipt (a scanned receipt goes there from any screen).
+        self.status_button = make_button(role="primary")
+        self.status_button.setObjectName("StatusButton")
+        self.status_button.clicked.connect(self.status_chosen)
+        status_row = QHBoxLayout()
+        status_row.addStretch(1)
+        status_row.addWidget(self.status_button, 2)
+        status_row.addStretch(1)
+        self.body_layout.addSpacing(12)
+        self.body_layout.addLayout(status_row)
         self.body_layout.addStretch(1)
         self.waiting = label(name="Waiting")
         self.waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body_layout.addWidget(self.waiting)
         self._waiting_count: int | None = None
+        self._moment: datetime | None = None
 
         # Laid over the header's top-left corner, outside any layout, invisible.
         self.corner = LongPressCorner(self)
@@ -103,7 +119,8 @@ class HomeScreen(Screen):
         self.corner.raise_()
 
     def set_time(self, moment: datetime) -> None:
-        self.clock.setText(format_wib(moment))
+        self._moment = moment
+        self.clock.setText(format_wib(moment, two_lines=self.width() < self.height()))
 
     def set_waiting(self, count: int | None) -> None:
         self._waiting_count = count
@@ -122,6 +139,8 @@ class HomeScreen(Screen):
         self.request_button.setText(tr("home.request"))
         self.ticket_hint.setText(tr("home.ticket_hint"))
         self.request_hint.setText(tr("home.request_hint"))
+        self.status_button.setText(tr("home.status"))
+        keep_words(self.status_button)  # a narrow portrait screen: never "k Status Permoh"
         for language, button in self.language_buttons.items():
             button.setText(tr(f"lang.{language}"))
             button.setChecked(language == current_language())
@@ -154,3 +173,5 @@ class HomeScreen(Screen):
         for button in (self.ticket_button, self.request_button):
             set_style_flag(button, "compact", landscape and width < COMPACT_WIDTH)
         self.choices.setDirection(row if landscape else column)
+        if self._moment is not None:
+            self.clock.setText(format_wib(self._moment, two_lines=not landscape))

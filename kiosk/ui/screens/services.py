@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from kiosk.ui.i18n import pick, tr
 from kiosk.ui.screens.base import Screen, clear_layout, label
 from kiosk.ui.widgets.flow import FlowGrid
-from kiosk.ui.widgets.tile import Tile, glyph_for
+from kiosk.ui.widgets.tile import Tile, badge_letter
 
 COLUMNS = 2
 WaitText = Callable[[str], str]
@@ -68,7 +68,7 @@ class ServicesScreen(Screen):
                 self._content.addWidget(heading)
             grid = FlowGrid(COLUMNS, needed=Tile.words_width, spacing=20)
             for service in services:
-                tile = Tile(glyph_for("", service.queue_letter), colour)
+                tile = Tile(badge_letter(service.queue_letter), colour)
                 tile.setObjectName(f"service_{service.code}")
                 tile.clicked.connect(lambda _=False, s=service.code: self.service_chosen.emit(s))
                 grid.add(tile)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -48,6 +49,8 @@ class SuccessScreen(Screen):
         self.qr = QLabel()
         self.qr.setObjectName("TrackingQr")
         self.qr.hide()
+        self.status_url: Callable[[str], str] = lambda code: code
+        """What the QR holds: the status page's URL for a code (set by the window)."""
         # Landscape: the number on the left, what to keep (print state, tracking code) on the
         # right, so a 768-high screen shows it all; portrait: one under the other.
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -119,7 +122,7 @@ class SuccessScreen(Screen):
         set_style_flag(self.tracking, "large", failed)
         self.saved.setVisible(self._is_request and not failed)
         if failed and self._ticket is not None:
-            self.qr.setPixmap(qr_pixmap(self._ticket.tracking_code, QR_SIZE))
+            self.qr.setPixmap(qr_pixmap(self.status_url(self._ticket.tracking_code), QR_SIZE))
         self.qr.setVisible(failed and self._ticket is not None)
 
     def retranslate(self) -> None:

@@ -1,0 +1,253 @@
+"""Who may set statuses: staff users (passwords, sessions, lockout), back-office clients
+(tokens), and the audit log every change and sign-in is written to.
+
+Passwords are kept as scrypt hashes with a per-user salt; session and client tokens are
+256-bit random strings kept as their sha256, like the kiosks' tokens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.orm import Session
+
+from mpp_server.db import hash_token
+from mpp_server.models import AuditEntry, BackOfficeClient, StaffSession, StaffUser
+
+Role = Literal["officer", "admin"]
+ROLES: tuple[Role, ...] = ("officer", "admin")
+MIN_PASSWORD = 10
+MAX_FAILED_SIGNINS = 5
+LOCKOUT = timedelta(minutes=15)
+SESSION_LIFETIME = timedelta(hours=10)
+"""A working day: staff sign in once a morning."""
+
+_NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class AccountError(ValueError):
+    """An account command refused; ``str()`` says why in words an admin can act on."""
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest) // 2,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+"""Checked against for an unknown name, so a wrong name takes as long as a wrong password."""
+
+
+def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
+    if not _NAME.fullmatch(name):
+        raise AccountError(
+            f"{name!r} is not a usable name: 2 to 64 letters, digits, '.', '_', '@' or '-'"
+        )
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: officer or admin")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    with Session(engine) as session, session.begin():
+        if session.scalars(select(StaffUser).where(StaffUser.name == name)).first():
+            raise AccountError(f"staff user {name} already exists; nothing changed")
+        now = datetime.now(UTC)
+        session.add(
+            StaffUser(
+                name=name,
+                role=role,
+                password_hash=hash_password(password),
+                active=True,
+                failed_signins=0,
+                created_at=now,
+            )
+        )
+        audit(session, now, "admin", "cli", "add_staff", detail=f"{name} ({role})")
+
+
+def add_backoffice(engine: Engine, name: str) -> str:
+    """A new back-office client; its token is returned once, only its hash is kept."""
+    if not _NAME.fullmatch(name):
+        raise AccountError(
+            f"{name!r} is not a usable name: 2 to 64 letters, digits, '.', '_', '@' or '-'"
+        )
+    token = secrets.token_urlsafe(32)
+    with Session(engine) as session, session.begin():
+        if session.get(BackOfficeClient, name) is not None:
+            raise AccountError(f"back-office client {name} already exists; nothing changed")
+        now = datetime.now(UTC)
+        session.add(
+            BackOfficeClient(name=name, token_hash=hash_token(token), active=True, created_at=now)
+        )
+        audit(session, now, "admin", "cli", "add_backoffice", detail=name)
+    return token
+
+
+def find_backoffice(session: Session, token: str) -> BackOfficeClient | None:
+    return session.scalars(
+        select(BackOfficeClient).where(
+            BackOfficeClient.token_hash == hash_token(token), BackOfficeClient.active.is_(True)
+        )
+    ).first()
+
+
+def audit(
+    session: Session,
+    at: datetime,
+    actor_kind: str,
+    actor: str,
+    action: str,
+    *,
+    request_id: str | None = None,
+    detail: str | None = None,
+    address: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at,
+            actor_kind=actor_kind,
+            actor=actor[:64],
+            action=action,
+            request_id=request_id,
+            detail=detail,
+            address=(address or "")[:64] or None,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user_id: int
+    name: str
+    role: str
+    csrf_token: str
+
+    @property
+    def admin(self) -> bool:
+        return self.role == "admin"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    token: str | None = None
+    locked_until: datetime | None = None
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def sign_in(
+    engine: Engine, name: str, password: str, *, address: str | None, now: datetime
+) -> SignInResult:
+    """A new session token, or none. After MAX_FAILED_SIGNINS wrong passwords in a row the
+    account is locked for LOCKOUT (even the right password is refused meanwhile)."""
+    with Session(engine) as session, session.begin():
+        user = session.scalars(select(StaffUser).where(StaffUser.name == name[:64])).first()
+        if user is None or not user.active:
+            check_password(password, _DUMMY_HASH)
+            audit(session, now, "staff", name[:64] or "-", "sign_in_failed", address=address)
+            return SignInResult()
+        locked = _aware(user.locked_until)
+        if locked is not None and locked > now:
+            audit(session, now, "staff", user.name, "sign_in_locked", address=address)
+            return SignInResult(locked_until=locked)
+        if not check_password(password, user.password_hash):
+            user.failed_signins += 1
+            detail = f"{user.failed_signins} in a row"
+            if user.failed_signins >= MAX_FAILED_SIGNINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_signins = 0
+                audit(session, now, "staff", user.name, "locked", detail=detail, address=address)
+                return SignInResult(locked_until=user.locked_until)
+            audit(
+                session, now, "staff", user.name, "sign_in_failed", detail=detail, address=address
+            )
+            return SignInResult()
+        user.failed_signins, user.locked_until = 0, None
+        token = secrets.token_urlsafe(32)
+        session.execute(delete(StaffSession).where(StaffSession.expires_at < now))
+        session.add(
+            StaffSession(
+                token_hash=hash_token(token),
+                user_id=user.id,
+                csrf_token=secrets.token_urlsafe(24),
+                created_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+        )
+        audit(session, now, "staff", user.name, "sign_in", address=address)
+        return SignInResult(token=token)
+
+
+def session_user(engine: Engine, token: str | None, now: datetime) -> SignedIn | None:
+    if not token:
+        return None
+    with Session(engine) as session:
+        row = session.execute(
+            select(StaffSession, StaffUser)
+            .join(StaffUser, StaffUser.id == StaffSession.user_id)
+            .where(StaffSession.token_hash == hash_token(token))
+        ).first()
+        if row is None:
+            return None
+        staff_session, user = row
+        if _aware(staff_session.expires_at) <= now or not user.active:  # type: ignore[operator]
+            return None
+        return SignedIn(user.id, user.name, user.role, staff_session.csrf_token)
+
+
+def sign_out(engine: Engine, token: str | None, *, address: str | None, now: datetime) -> None:
+    if not token:
+        return
+    with Session(engine) as session, session.begin():
+        row = session.get(StaffSession, hash_token(token))
+        if row is None:
+            return
+        user = session.get(StaffUser, row.user_id)
+        session.delete(row)
+        audit(session, now, "staff", user.name if user else "-", "sign_out", address=address)
+
+
+__all__ = [
+    "ROLES",
+    "AccountError",
+    "SignedIn",
+    "add_backoffice",
+    "add_staff",
+    "audit",
+    "check_password",
+    "find_backoffice",
+    "hash_password",
+    "session_user",
+    "sign_in",
+    "sign_out",
+]
