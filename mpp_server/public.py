@@ -19,12 +19,11 @@ from typing import Annotated
 
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import Response
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Row
 
 from mpp_server.pages import Pages
-from mpp_server.ratelimit import PublicLimits, hit, peek
-from mpp_server.statuses import find_request, latest_change
+from mpp_server.ratelimit import PublicLimits, count_hit, hit, peek
+from mpp_server.statuses import request_view
 from sync.protocol import status_secret, tracking_key
 
 MAX_CODE = 40
@@ -55,47 +54,52 @@ def add_public_pages(
             retry_minutes=max(1, (retry_after + 59) // 60),
         )
 
-    def view_of(code: str, *, reveal: bool) -> dict | None:
-        with Session(engine) as session:
-            found = find_request(session, code) if len(code) <= MAX_CODE else None
-            if found is None:
-                return None
-            change = latest_change(session, found)
-            view = {
-                "service": found.service_code,
-                "outpost": found.outpost,
-                "status": found.status,
-                "submitted_at": found.submitted_at,
-                "updated_at": found.updated_at,
-                "pickup_from": change.pickup_from if change else None,
-                "has_factor": found.status_secret is not None,
-            }
-            if reveal and change is not None:
-                view["note"] = change.note
-                view["pickup_place"] = change.pickup_place
-                view["missing_documents"] = (
-                    json.loads(change.missing_documents) if change.missing_documents else []
-                )
-            return view
+    def view_of(row: Row | None, *, reveal: bool) -> dict | None:
+        if row is None:
+            return None
+        has_change = row.change_seq is not None
+        view = {
+            "service": row.service_code,
+            "outpost": row.outpost,
+            "status": row.status,
+            "submitted_at": row.submitted_at,
+            "updated_at": row.updated_at,
+            "pickup_from": row.pickup_from if has_change else None,
+            "has_factor": row.status_secret is not None,
+        }
+        if reveal and has_change:
+            view["note"] = row.note
+            view["pickup_place"] = row.pickup_place
+            view["missing_documents"] = (
+                json.loads(row.missing_documents) if row.missing_documents else []
+            )
+        return view
 
-    def page_allowed(request: Request) -> int | None:
-        verdict = hit(engine, f"page:{client_address(request)}", limits.page_per_minute, 60, now())
-        return None if verdict.allowed else verdict.retry_after_s
+    def read_and_count(code: str, request: Request) -> tuple[Row | None, int | None]:
+        """The request as the page shows it, and the page view counted for the client's
+        address: one connection, one short transaction. The retry-after seconds when the
+        address is over its limit, else None."""
+        with engine.begin() as connection:
+            row = request_view(connection, code) if len(code) <= MAX_CODE else None
+            verdict = count_hit(
+                connection, f"page:{client_address(request)}", limits.page_per_minute, 60, now()
+            )
+        return row, None if verdict.allowed else verdict.retry_after_s
 
     @app.get("/s/{code}", include_in_schema=False)
     def status_page(code: str, request: Request) -> Response:
-        retry = page_allowed(request)
+        row, retry = read_and_count(code, request)
         if retry is not None:
             return too_many(code, retry)
         return pages.render(
-            "public_status.html", code=code[:MAX_CODE], view=view_of(code, reveal=False)
+            "public_status.html", code=code[:MAX_CODE], view=view_of(row, reveal=False)
         )
 
     @app.post("/s/{code}", include_in_schema=False)
     def second_factor(
         code: str, request: Request, nik4: Annotated[str, Form(max_length=40)] = ""
     ) -> Response:
-        retry = page_allowed(request)
+        row, retry = read_and_count(code, request)
         if retry is not None:
             return too_many(code, retry)
         digits = nik4.strip()
@@ -104,7 +108,7 @@ def add_public_pages(
                 "public_status.html",
                 422,
                 code=code[:MAX_CODE],
-                view=view_of(code, reveal=False),
+                view=view_of(row, reveal=False),
                 factor_error="format",
             )
         key = f"nik:{tracking_key(code)[:MAX_CODE] or '-'}"
@@ -112,15 +116,13 @@ def add_public_pages(
         blocked = peek(engine, key, limits.factor_failures_per_hour, window, now())
         if not blocked.allowed:
             return too_many(code, blocked.retry_after_s)
-        with Session(engine) as session:
-            found = find_request(session, code) if len(code) <= MAX_CODE else None
-            stored = found.status_secret if found is not None else None
-            salt = found.tracking_code if found is not None else code[:MAX_CODE]
+        stored = row.status_secret if row is not None else None
+        salt = row.tracking_code if row is not None else code[:MAX_CODE]
         # The scrypt runs whether or not there is anything to compare: same time, same answer.
         typed = status_secret(salt, digits)
         if stored is not None and hmac.compare_digest(typed, stored):
             return pages.render(
-                "public_status.html", code=code[:MAX_CODE], view=view_of(code, reveal=True),
+                "public_status.html", code=code[:MAX_CODE], view=view_of(row, reveal=True),
                 revealed=True,
             )  # fmt: skip
         hit(engine, key, limits.factor_failures_per_hour, window, now())
@@ -128,7 +130,7 @@ def add_public_pages(
             "public_status.html",
             403,
             code=code[:MAX_CODE],
-            view=view_of(code, reveal=False),
+            view=view_of(row, reveal=False),
             factor_error="mismatch",
         )
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, case, delete
+from sqlalchemy import Connection, Engine, bindparam, case, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -40,26 +41,46 @@ def _window(now: datetime, window_s: int) -> int:
     return stamp - stamp % window_s
 
 
-def hit(engine: Engine, key: str, limit: int, window_s: int, now: datetime) -> Verdict:
-    """Count one hit on ``key``; refused once the window's count passes ``limit``."""
+def _upsert(dialect: str) -> Any:
+    """The counting statement for a dialect, built once (its key and window are bound)."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        table = RateCounter.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(table).values(key=bindparam("key"), window_start=bindparam("start"), count=1)
+        statement = stmt.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case(
+                    (table.c.window_start == stmt.excluded.window_start, table.c.count + 1),
+                    else_=1,
+                ),
+                "window_start": stmt.excluded.window_start,
+            },
+        ).returning(table.c.count)
+        _UPSERTS[dialect] = statement
+    return statement
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def count_hit(
+    connection: Connection, key: str, limit: int, window_s: int, now: datetime
+) -> Verdict:
+    """:func:`hit` in the caller's transaction (the count is kept when it commits)."""
     start = _window(now, window_s)
-    table = RateCounter.__table__
-    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(table).values(key=key[:120], window_start=start, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.key],
-        set_={
-            "count": case(
-                (table.c.window_start == stmt.excluded.window_start, table.c.count + 1),
-                else_=1,
-            ),
-            "window_start": stmt.excluded.window_start,
-        },
-    ).returning(table.c.count)
-    with Session(engine) as session, session.begin():
-        count = session.execute(stmt).scalar_one()
+    count = connection.execute(
+        _upsert(connection.dialect.name), {"key": key[:120], "start": start}
+    ).scalar_one()
     retry = start + window_s - int(now.timestamp())
     return Verdict(count <= limit, max(1, retry))
+
+
+def hit(engine: Engine, key: str, limit: int, window_s: int, now: datetime) -> Verdict:
+    """Count one hit on ``key``; refused once the window's count passes ``limit``."""
+    with engine.begin() as connection:
+        return count_hit(connection, key, limit, window_s, now)
 
 
 def peek(engine: Engine, key: str, limit: int, window_s: int, now: datetime) -> Verdict:
@@ -82,4 +103,4 @@ def forget_old(engine: Engine, now: datetime, older_than_s: int = 86400) -> int:
         return result.rowcount or 0
 
 
-__all__ = ["PublicLimits", "Verdict", "forget_old", "hit", "peek"]
+__all__ = ["PublicLimits", "Verdict", "count_hit", "forget_old", "hit", "peek"]

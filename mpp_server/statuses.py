@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Integer,
+    Row,
+    String,
+    bindparam,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -273,6 +284,8 @@ class Received:
 
 
 _SECRET = re.compile(r"^[0-9a-f]{64}$")
+_REQUESTS = TrackedRequest.__table__
+_CHANGES = StatusChangeRow.__table__
 
 
 def received_from_payload(
@@ -303,9 +316,10 @@ def record_received(session: Session, received: Sequence[Received], now: datetim
         return 0
     table = TrackedRequest.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    # No RETURNING: a plain executemany is parsed once, where a RETURNING batch is one long
-    # statement per page. The ids are this batch's new records, so a row with one of them
-    # in the table now was inserted now; a code already taken was skipped.
+    # No RETURNING: a plain executemany is parsed once (psycopg pipelines it), where a
+    # RETURNING batch is one long statement per page, measured slower on both databases.
+    # The ids are this batch's new records, so a row with one of them in the table now was
+    # inserted now; a code already taken was skipped.
     stmt = insert(table).on_conflict_do_nothing()
     rows = [
         {
@@ -325,36 +339,47 @@ def record_received(session: Session, received: Sequence[Received], now: datetim
     ]
     connection = session.connection()
     connection.execute(stmt, rows)
-    tracked = set(
-        connection.scalars(
-            select(table.c.request_id).where(
-                table.c.request_id.in_([item.request_id for item in received])
-            )
-        )
+    listed, listed_id, position = _listed(
+        connection.dialect.name, [item.request_id for item in received]
     )
-    if not tracked:
+    inserted = listed.join(table, table.c.request_id == listed_id)
+    count = connection.execute(select(func.count()).select_from(inserted)).scalar_one()
+    if not count:
         return 0
-    last = _take_seq(session, len(tracked))
-    seq = last - len(tracked)
-    changes = []
-    for item in received:
-        if item.request_id not in tracked:
-            continue
-        seq += 1
-        changes.append(
-            {
-                "seq": seq,
-                "request_id": item.request_id,
-                "outpost": item.outpost,
-                "version": 1,
-                "status": "received",
-                "changed_at": now,
-                "actor_kind": "kiosk",
-                "actor": "ingest",
-            }
+    # The feed row stays locked from here until the ingest commits, so the changes are
+    # written in one statement: numbered in the order received, from the reserved range.
+    last = _take_seq(session, count)
+    numbered = select(
+        literal(last - count, Integer) + func.row_number().over(order_by=position),
+        table.c.request_id,
+        table.c.outpost,
+        literal(1, Integer),
+        literal("received", String),
+        literal(now, DateTime(timezone=True)),
+        literal("kiosk", String),
+        literal("ingest", String),
+    ).select_from(inserted)
+    columns = ("seq", "request_id", "outpost", "version", "status", "changed_at")
+    connection.execute(_CHANGES.insert().from_select([*columns, "actor_kind", "actor"], numbered))
+    return int(count)
+
+
+def _listed(dialect: str, ids: list[str]) -> tuple[Any, Any, Any]:
+    """``ids`` as a table for a join, one bound parameter whatever their number: the table,
+    its id column and each id's position in the list (increasing)."""
+    if dialect == "postgresql":
+        rows = (
+            func.jsonb_array_elements_text(bindparam("ids", ids, type_=postgresql.JSONB))
+            .table_valued("value", with_ordinality="position")
+            .render_derived(name="listed")
         )
-    connection.execute(StatusChangeRow.__table__.insert(), changes)
-    return len(changes)
+        return rows, rows.c.value, rows.c.position
+    rows = (
+        func.json_each(bindparam("ids", json.dumps(ids), type_=String))
+        .table_valued("key", "value")
+        .alias("listed")
+    )
+    return rows, rows.c.value, rows.c.key
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -384,6 +409,42 @@ def find_request(session: Session, code: str) -> TrackedRequest | None:
     if not key or len(key) > 32:
         return None
     return session.scalars(select(TrackedRequest).where(TrackedRequest.tracking_key == key)).first()
+
+
+_VIEW = (
+    select(
+        _REQUESTS.c.service_code,
+        _REQUESTS.c.outpost,
+        _REQUESTS.c.status,
+        _REQUESTS.c.submitted_at,
+        _REQUESTS.c.updated_at,
+        _REQUESTS.c.status_secret,
+        _REQUESTS.c.tracking_code,
+        _CHANGES.c.seq.label("change_seq"),
+        _CHANGES.c.note,
+        _CHANGES.c.missing_documents,
+        _CHANGES.c.pickup_place,
+        _CHANGES.c.pickup_from,
+    )
+    .select_from(
+        _REQUESTS.outerjoin(
+            _CHANGES,
+            (_CHANGES.c.request_id == _REQUESTS.c.request_id)
+            & (_CHANGES.c.version == _REQUESTS.c.version),
+        )
+    )
+    .where(_REQUESTS.c.tracking_key == bindparam("key"))
+    .limit(1)
+)
+
+
+def request_view(connection: Connection, code: str) -> Row | None:
+    """:func:`find_request` and its :func:`latest_change` in one query, the columns the
+    public page shows (the change's are None when there is none); None for no request."""
+    key = tracking_key(code)
+    if not key or len(key) > 32:
+        return None
+    return connection.execute(_VIEW, {"key": key}).first()
 
 
 def history(session: Session, request: TrackedRequest) -> list[StatusChangeRow]:
@@ -452,22 +513,72 @@ class FeedPage:
     more: bool
 
 
+_FEED_COLUMNS = (
+    _CHANGES.c.seq,
+    _CHANGES.c.request_id,
+    _REQUESTS.c.tracking_code,
+    _REQUESTS.c.service_code,
+    _CHANGES.c.status,
+    _CHANGES.c.version,
+    _CHANGES.c.changed_at,
+    _CHANGES.c.note,
+    _CHANGES.c.missing_documents,
+    _CHANGES.c.pickup_place,
+    _CHANGES.c.pickup_from,
+)
+
+
 def read_feed(session: Session, outpost: str, cursor: str | None, limit: int) -> FeedPage:
-    """The outpost's changes after the cursor, in sequence order, at most ``limit``."""
+    """The outpost's changes after the cursor, in sequence order, at most ``limit``.
+
+    A plain query of the columns the feed carries, each change built without validating
+    again what :func:`set_status` and :func:`record_received` checked when they stored it.
+    """
     feed = _feed(session)
     after = read_cursor(feed, outpost, cursor)
     rows = session.execute(
-        select(StatusChangeRow, TrackedRequest)
-        .join(TrackedRequest, TrackedRequest.request_id == StatusChangeRow.request_id)
-        .where(StatusChangeRow.outpost == outpost, StatusChangeRow.seq > after)
-        .order_by(StatusChangeRow.seq)
+        select(*_FEED_COLUMNS)
+        .join_from(
+            _CHANGES,
+            _REQUESTS,
+            _REQUESTS.c.request_id == _CHANGES.c.request_id,
+        )
+        .where(_CHANGES.c.outpost == outpost, _CHANGES.c.seq > after)
+        .order_by(_CHANGES.c.seq)
         .limit(limit + 1)
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1][0].seq if rows else after
+    last = rows[-1][0] if rows else after
+    construct = StatusChange.model_construct
     return FeedPage(
-        changes=[to_change(row, request) for row, request in rows],
+        changes=[
+            construct(
+                request_id=request_id,
+                tracking_code=tracking_code,
+                service_code=service_code,
+                status=status,
+                version=version,
+                changed_at=_utc(changed_at),
+                note=note,
+                missing_documents=json.loads(documents) if documents else [],
+                pickup_place=pickup_place,
+                pickup_from=pickup_from,
+            )
+            for (
+                _seq,
+                request_id,
+                tracking_code,
+                service_code,
+                status,
+                version,
+                changed_at,
+                note,
+                documents,
+                pickup_place,
+                pickup_from,
+            ) in rows
+        ],
         cursor=make_cursor(feed, outpost, last),
         more=more,
     )
@@ -501,5 +612,6 @@ __all__ = [
     "read_feed",
     "record_received",
     "received_from_payload",
+    "request_view",
     "set_status",
 ]
