@@ -521,6 +521,72 @@ def test_a_reader_pulling_while_writers_write_misses_nothing_and_sees_nothing_tw
         assert versions == list(range(1, len(versions) + 1)), "in order, none skipped"
 
 
+def test_batches_pushed_at_once_while_a_reader_pulls_give_each_change_once_in_order(server):
+    """Ingest numbers a batch's ``received`` changes from one range reserved under the feed
+    row's lock (mpp_server.statuses.record_received): with several kiosks pushing at once
+    and the back office writing too, a reader pulling all along misses none, none twice."""
+    import threading
+
+    early = [new_code() for _ in range(2)]
+    push(server, *[service_request(code) for code in early])
+    pushed: list[str] = list(early)
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def pusher() -> None:
+        with _bearer(server.kiosk_token) as session:
+            for _ in range(4):
+                codes = [new_code() for _ in range(7)]
+                records = [service_request(code) for code in codes]
+                answer = session.post(
+                    server.url + "/api/v1/records:batch", json={"records": records}
+                )
+                results = answer.json().get("results", []) if answer.ok else []
+                if [r["status"] for r in results] != ["accepted"] * len(codes):
+                    errors.append(answer.text)
+                with lock:
+                    pushed.extend(codes)
+
+    def writer() -> None:
+        with requests.Session() as session:
+            session.headers.update(server.backoffice.headers)
+            for i in range(6):
+                body = {"status": "needs_documents", "missing_documents": [f"dok {i}"]}
+                code = early[i % 2]
+                answer = session.post(f"{server.url}/api/v1/requests/{code}/status", json=body)
+                if answer.status_code != 200:
+                    errors.append(answer.text)
+
+    seen: list[tuple[str, int]] = []
+    cursor = ""
+
+    def pull() -> None:
+        nonlocal cursor
+        while True:
+            page = StatusChangesPage.model_validate(feed(server, since=cursor, limit=5).json())
+            seen.extend((c.tracking_code, c.version) for c in page.changes)
+            cursor = page.cursor
+            if not page.more:
+                return
+
+    threads = [threading.Thread(target=pusher) for _ in range(3)]
+    threads.append(threading.Thread(target=writer))
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        pull()
+    for thread in threads:
+        thread.join()
+    pull()
+    assert errors == []
+    assert len(pushed) == 2 + 3 * 4 * 7
+    assert len(seen) == len(set(seen)), "each change once"
+    expected = {(code, 1) for code in pushed} | {(code, v) for code in early for v in (2, 3, 4)}
+    assert set(seen) == expected, "none skipped"
+    for code in early:
+        assert [v for seen_code, v in seen if seen_code == code] == [1, 2, 3, 4], "in order"
+
+
 def test_the_feed_holds_only_the_kiosks_outpost(server):
     push(server, service_request(new_code()))
     theirs = new_code()
