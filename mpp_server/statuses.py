@@ -318,8 +318,6 @@ def record_received(session: Session, received: Sequence[Received], now: datetim
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # No RETURNING: a plain executemany is parsed once (psycopg pipelines it), where a
     # RETURNING batch is one long statement per page, measured slower on both databases.
-    # The ids are this batch's new records, so a row with one of them in the table now was
-    # inserted now; a code already taken was skipped.
     stmt = insert(table).on_conflict_do_nothing()
     rows = [
         {
@@ -342,12 +340,15 @@ def record_received(session: Session, received: Sequence[Received], now: datetim
     listed, listed_id, position = _listed(
         connection.dialect.name, [item.request_id for item in received]
     )
+    # The ids are this batch's new records, so a row with one of them in the table now was
+    # inserted now; a code already taken was skipped.
     inserted = listed.join(table, table.c.request_id == listed_id)
     count = connection.execute(select(func.count()).select_from(inserted)).scalar_one()
     if not count:
         return 0
-    # The feed row stays locked from here until the ingest commits, so the changes are
-    # written in one statement: numbered in the order received, from the reserved range.
+    # One reservation for the batch. The feed row stays locked from here until the ingest
+    # commits, so the changes go in one statement, numbered from the reserved range in the
+    # order received (as many rows as counted: the same join, in the same transaction).
     last = _take_seq(session, count)
     numbered = select(
         literal(last - count, Integer) + func.row_number().over(order_by=position),
@@ -359,8 +360,8 @@ def record_received(session: Session, received: Sequence[Received], now: datetim
         literal("kiosk", String),
         literal("ingest", String),
     ).select_from(inserted)
-    columns = ("seq", "request_id", "outpost", "version", "status", "changed_at")
-    connection.execute(_CHANGES.insert().from_select([*columns, "actor_kind", "actor"], numbered))
+    columns = ["seq", "request_id", "outpost", "version", "status", "changed_at", "actor_kind"]
+    connection.execute(_CHANGES.insert().from_select([*columns, "actor"], numbered))
     return int(count)
 
 

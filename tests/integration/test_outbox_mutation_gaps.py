@@ -262,14 +262,14 @@ def test_answers_stored_before_encryption_are_sent_as_they_are(online):
         payload = connection.scalar(
             select(StoredRecord.payload).where(StoredRecord.id == request_id)
         )
-    # the LEGALISIR answers normalised, as in docs/sync-protocol.md, vector 1
+    # the LEGALISIR answers normalised, as in docs/sync-protocol.md, vector 1, less the
+    # consent question form version 2 no longer asks (the notice asks it, once)
     assert json.loads(payload)["answers"] == {
         "nik": "3510091203850001",
         "nama": "BUDI SANTOSO",
         "dokumen": ["kk"],
         "jumlah_lembar": 2,
         "telepon": "+6281234567890",
-        "persetujuan": True,
     }
 
 

@@ -82,7 +82,13 @@ def test_the_server_stores_the_request_with_the_residents_ticket_number(server, 
     assert issued.number == "J-001"
     assert payload["ticket_number"] == issued.number
     assert payload["ticket_id"] == issued.ticket_id
-    assert (row["kind"], row["form_id"], row["form_version"]) == ("service_request", "legalisir", 1)
+    latest = kiosk.catalogue.form("legalisir").version  # 2 since the notice asks consent once
+    assert (row["kind"], row["form_id"], row["form_version"]) == (
+        "service_request",
+        "legalisir",
+        latest,
+    )
+    assert latest >= 2
     assert (payload["service_code"], payload["language"]) == ("LEGALISIR", "id")
     assert payload["answers"]["nik"] == "3510091203850001"
     assert (payload["day"], row["day"]) == ("2026-11-28", "2026-11-28")
