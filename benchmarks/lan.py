@@ -26,7 +26,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,19 +50,14 @@ so the latency measured is the path's, not a queue's."""
 IDLE_S = 5.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _prepare(folder: Path) -> tuple[Path, int]:
     """A kiosk with one operator and a long queue at every counter."""
+    from devtools.loopback import free_port
     from kiosk.bootstrap import build_app
     from kiosk.config import demo_config_text, load_config
     from kiosk.usecases import add_operator, issue_ticket
 
-    port = _free_port()
+    port = free_port()
     config = folder / "kiosk.toml"
     config.write_text(
         demo_config_text(folder / "data") + f'\n[lan]\nbind = "127.0.0.1"\nport = {port}\n',
@@ -81,20 +75,6 @@ def _prepare(folder: Path) -> tuple[Path, int]:
     finally:
         app.close()
     return config, port
-
-
-def _wait_ready(url: str, timeout: float = 30.0) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/counters", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("the LAN service did not start")
 
 
 # --- the load: consoles and displays (its own process) ------------------------------------
@@ -209,9 +189,10 @@ def _load(url: str) -> dict:
 
 
 def _measure(folder: Path, in_process: bool) -> tuple[dict, float]:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from benchmarks.ui import Heartbeat
+    from devtools.loopback import wait_healthy
     from kiosk.bootstrap import build_app
     from kiosk.config import load_config
     from kiosk.ui.app import MainWindow, ensure_qapp
@@ -242,7 +223,7 @@ def _measure(folder: Path, in_process: bool) -> tuple[dict, float]:
     app = build_app(load_config(config))
     window = MainWindow(app, refresh_queue=False)
     try:
-        _wait_ready(url)
+        wait_healthy(url, 30.0, service, path="/api/counters")
         window.resize(1920, 1080)
         window.show()
         counters = app.catalogue.counters()
@@ -254,25 +235,13 @@ def _measure(folder: Path, in_process: bool) -> tuple[dict, float]:
         while time.perf_counter() < end:
             QApplication.processEvents()
             time.sleep(0.005)
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def beat() -> None:
-            now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000)
-            last[0] = now
-
-        heart = QTimer()
-        heart.setInterval(5)
-        heart.timeout.connect(beat)
+        heart = Heartbeat()
         heart.start()  # first at rest: what this machine's scheduler costs without the LAN
-        last[0] = time.perf_counter()
         end = time.perf_counter() + IDLE_S
         while time.perf_counter() < end:
             QApplication.processEvents()
             time.sleep(0.001)
-        idle = max(gaps) if gaps else 0.0
-        gaps.clear()
+        idle = heart.worst_ms
         # The consoles and displays are other machines at an outpost: here they run below
         # the kiosk's priority, so that they do not stand for the kiosk's own load.
         nice = ["nice", "-n", "10"] if shutil.which("nice") else []
@@ -282,7 +251,7 @@ def _measure(folder: Path, in_process: bool) -> tuple[dict, float]:
             stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
         )
-        last[0] = time.perf_counter()
+        heart.restart()
         while load.poll() is None:
             QApplication.processEvents()
             time.sleep(0.001)
@@ -293,7 +262,7 @@ def _measure(folder: Path, in_process: bool) -> tuple[dict, float]:
             raise RuntimeError(f"the load process failed ({load.returncode})")
         result = json.loads(output.strip().splitlines()[-1])
         result["idle_stall_ms"] = round(idle, 2)
-        return result, max(gaps) if gaps else 0.0
+        return result, heart.worst_ms
     finally:
         window.close()
         wait_for_tasks(30_000)

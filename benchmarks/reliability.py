@@ -59,12 +59,9 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, str, int]:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
+    from devtools.loopback import stop_process
+
+    stop_process(proc)
 
 
 def _kiosk(

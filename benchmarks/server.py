@@ -20,7 +20,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from benchmarks import emit
+from benchmarks import emit, scratch_postgres_database
 from benchmarks.sync import start_server
 
 BENCH = "server"
@@ -100,23 +100,6 @@ def ingest_rate(database_url: str, *, kiosks: int, per_kiosk: int, workers: int)
     return kiosks * per_kiosk / elapsed
 
 
-def _postgres_database(base_url: str):  # noqa: ANN202
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"mpp_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks server")
     parser.add_argument("--kiosks", type=int, default=10)
@@ -139,7 +122,7 @@ def main(argv: list[str]) -> None:
         }
         sys.stdout.write(json.dumps(line) + "\n")
         return
-    pg_url, drop = _postgres_database(base)
+    pg_url, drop = scratch_postgres_database(base, "mpp_bench")
     try:
         rate = ingest_rate(pg_url, workers=args.workers, **common)
         emit(

@@ -28,11 +28,10 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import emit, percentile
+from benchmarks import emit, percentile, scratch_postgres_database
 
 BENCH = "status"
 OUTPOST = "rogojampi"
@@ -50,18 +49,12 @@ def bench_app():  # noqa: ANN201 - the FastAPI app uvicorn builds in each worker
     return create_app(os.environ[ENV_URL], public_limits=PublicLimits(page_per_minute=10**7))
 
 
-def _free_port() -> int:
-    from devtools.loopback import free_port
-
-    return free_port()
-
-
 def start_server(database_url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    from devtools.loopback import wait_healthy
+    from devtools.loopback import free_port, wait_healthy
     from mpp_server.db import open_engine
 
     open_engine(database_url).dispose()  # the schema once, before the workers start
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "uvicorn", "benchmarks.status:bench_app", "--factory",
@@ -76,12 +69,9 @@ def start_server(database_url: str, workers: int = 1) -> tuple[subprocess.Popen,
 
 
 def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
+    from devtools.loopback import stop_process
+
+    stop_process(proc, grace=20)
 
 
 def seed_changes(database_url: str, count: int) -> list[str]:
@@ -296,23 +286,6 @@ def _until(check, timeout_s: float = 60.0, every_s: float = 0.01) -> None:  # no
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
-def _postgres_database(base_url: str):  # noqa: ANN202 - (url, drop)
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"mpp_bench_status_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False), drop
-
-
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks status")
     parser.add_argument("--changes", type=int, default=10_000)
@@ -331,7 +304,7 @@ def main(argv: list[str]) -> None:
         emit(BENCH, "status_pull_10k_ms", ms, "ms", changes=args.changes, page=MAX_PAGE,
              server_database="sqlite", target="<= 2000")  # fmt: skip
         if postgres:
-            url, drop = _postgres_database(postgres)
+            url, drop = scratch_postgres_database(postgres, "mpp_bench_status")
             try:
                 ms = pull_10k(url, folder / "kiosk-pull-pg", args.changes)
             finally:
@@ -341,7 +314,7 @@ def main(argv: list[str]) -> None:
 
         _page_lines(f"sqlite:///{folder / 'page.db'}", args, "sqlite", workers=1)
         if postgres:
-            url, drop = _postgres_database(postgres)
+            url, drop = scratch_postgres_database(postgres, "mpp_bench_status")
             try:
                 _page_lines(url, args, "postgresql", workers=args.workers)
             finally:

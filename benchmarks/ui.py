@@ -131,6 +131,42 @@ def _idle(seconds: float) -> None:
     QApplication.processEvents()
 
 
+class Heartbeat:
+    """A 5 ms timer on the GUI thread: each gap between two beats (ms) is how long the thread
+    was kept from its event loop, so the longest gap is the worst stall a resident could feel.
+    Build it after the QApplication; beats count only while the caller processes events."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+    def start(self) -> None:
+        self._timer.start()
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget the gaps so far: what follows is measured on its own."""
+        self.gaps.clear()
+        self._last = time.perf_counter()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def worst_ms(self) -> float:
+        return max(self.gaps) if self.gaps else 0.0
+
+
 def _fill(window) -> None:  # noqa: ANN001
     from devtools.screenshots import _fill
 
@@ -172,24 +208,13 @@ def tap_to_ticket(folder: Path) -> None:
 
 def ui_stall(folder: Path) -> None:
     """A 5 ms heartbeat on the GUI thread while a receipt prints and 10,000 records sync."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.tasks import run_task, wait_for_tasks
 
     server = _sync_server(folder)
     app, window = _window(folder, server[1:] if server else None)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    heart = QTimer()
-    heart.setInterval(5)
-    heart.timeout.connect(beat)
+    heart = Heartbeat()
     ran = ["submit", "receipt_pdf_print"]
     pending = [0]
     outcome: list[object] = []
@@ -206,7 +231,6 @@ def ui_stall(folder: Path) -> None:
         job = _sync_job(app) if server else None
         QApplication.processEvents()
         heart.start()
-        last[0] = time.perf_counter()
         if job is not None:
             ran.append("sync_push_10000_records")
             pending[0] += 1
@@ -222,8 +246,8 @@ def ui_stall(folder: Path) -> None:
             time.sleep(0.001)
         heart.stop()
         emit(
-            BENCH, "max_ui_stall_ms", max(gaps) if gaps else 0.0, "ms",
-            ran=ran, heartbeats=len(gaps), sync_result=str(outcome[:1])[:120],
+            BENCH, "max_ui_stall_ms", heart.worst_ms, "ms",
+            ran=ran, heartbeats=len(heart.gaps), sync_result=str(outcome[:1])[:120],
         )  # fmt: skip
     finally:
         window.close()

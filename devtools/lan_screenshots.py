@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,16 +21,12 @@ from pathlib import Path
 
 import httpx
 
+from devtools.loopback import free_port, stop_process, wait_healthy
+
 ROOT = Path(__file__).resolve().parents[1]
 COUNTER_SIZES = ((390, 844, True), (1366, 768, False), (1920, 1080, False))
 DISPLAY_SIZES = ((1920, 1080), (1366, 768), (1080, 1920))
 DEVICE = "screenshots-desk"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _demo_store(folder: Path, port: int) -> Path:
@@ -69,27 +64,13 @@ def _start_service(config: Path, port: int, log: Path) -> subprocess.Popen[bytes
             stdout=out,
             stderr=out,
         )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the LAN service ended: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/counters", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("the LAN service did not start")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
+        wait_healthy(f"http://127.0.0.1:{port}", 60, process, path="/api/counters")
+    except RuntimeError as exc:
+        stop_process(process)
+        ended = log.read_text()[-2000:]
+        raise SystemExit(f"the LAN service did not start ({exc}): {ended}") from exc
+    return process
 
 
 def _morning(base: str) -> None:
@@ -170,6 +151,17 @@ def _size(driver, width: int, height: int, mobile: bool = False) -> None:  # noq
     time.sleep(0.4)  # a layout pass, and the page's own resize handling
 
 
+def _shoot(driver, outdir: Path, name: str, sizes) -> list[Path]:  # noqa: ANN001
+    """One picture at each ``(width, height[, mobile])``: ``OUTDIR/NAME-WIDTHxHEIGHT.png``."""
+    written = []
+    for width, height, *mobile in sizes:
+        _size(driver, width, height, *mobile)
+        path = outdir / f"{name}-{width}x{height}.png"
+        driver.save_screenshot(str(path))
+        written.append(path)
+    return written
+
+
 def _until(probe: Callable[[], object], what: str, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
     from selenium.common.exceptions import NoSuchElementException
@@ -194,13 +186,7 @@ def render_display(driver, base: str, outdir: Path) -> list[Path]:  # noqa: ANN0
     _call(base, "3")  # a call while the hall watches: the newest number, spoken
     _until(lambda: driver.find_element(By.ID, "now-number").text != before, "the new call")
     time.sleep(3.5)  # past the flash
-    written = []
-    for width, height in DISPLAY_SIZES:
-        _size(driver, width, height)
-        path = outdir / f"lan-display-{width}x{height}.png"
-        driver.save_screenshot(str(path))
-        written.append(path)
-    return written
+    return _shoot(driver, outdir, "lan-display", DISPLAY_SIZES)
 
 
 def render_blocked_display(driver, base: str, outdir: Path) -> list[Path]:  # noqa: ANN001
@@ -209,13 +195,7 @@ def render_blocked_display(driver, base: str, outdir: Path) -> list[Path]:  # no
 
     driver.get(base + "/display")
     _until(lambda: driver.find_element(By.ID, "sound-on").is_displayed(), "'Aktifkan suara'")
-    written = []
-    for width, height in ((1920, 1080), (1080, 1920)):
-        _size(driver, width, height)
-        path = outdir / f"lan-display-sound-blocked-{width}x{height}.png"
-        driver.save_screenshot(str(path))
-        written.append(path)
-    return written
+    return _shoot(driver, outdir, "lan-display-sound-blocked", ((1920, 1080), (1080, 1920)))
 
 
 def render_counter(driver, base: str, outdir: Path) -> list[Path]:  # noqa: ANN001
@@ -245,17 +225,10 @@ def render_counter(driver, base: str, outdir: Path) -> list[Path]:  # noqa: ANN0
     for language in ("id", "en"):
         if language == "en":
             driver.find_element(By.ID, "lang").click()
-        for width, height, mobile in COUNTER_SIZES:
-            _size(driver, width, height, mobile)
-            path = outdir / f"lan-counter-{language}-{width}x{height}.png"
-            driver.save_screenshot(str(path))
-            written.append(path)
+        written += _shoot(driver, outdir, f"lan-counter-{language}", COUNTER_SIZES)
     driver.find_element(By.ID, "report").click()
     _until(lambda: driver.find_elements(By.ID, "report-table"), "the day report")
-    _size(driver, 1366, 768)
-    path = outdir / "lan-counter-report-en-1366x768.png"
-    driver.save_screenshot(str(path))
-    written.append(path)
+    written += _shoot(driver, outdir, "lan-counter-report-en", ((1366, 768),))
     return written
 
 
@@ -265,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ppp-lan-shots-") as tmp:
         folder = Path(tmp)
-        port = _free_port()
+        port = free_port()
         config = _demo_store(folder, port)
         service = _start_service(config, port, folder / "lan-service.log")
         base = f"http://127.0.0.1:{port}"
@@ -284,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for driver in drivers:
                 driver.quit()
-            _stop(service)
+            stop_process(service)
     for path in written:
         print(path)
     return 0

@@ -7,6 +7,7 @@ here does I/O: both sides import it, the server never imports ``kiosk``.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable
@@ -214,14 +215,6 @@ DEFAULT_STATUS_CHANGES_PAGE = 500
 REASON_CURSOR_RESET = "cursor_reset"
 """``Problem.error`` of the 410 answer to a cursor the server no longer accepts."""
 
-STATUS_SECRET_N = 2**10
-"""scrypt's cost for the status secret: about 1 MiB and 1-2 ms, paid on the submit path.
-
-Four digits are 10,000 guesses whatever the cost, so what keeps them is the public page's
-rate limit (5 wrong tries per code per hour), not the hash: the hash only keeps the digits
-out of the record in clear. 2**14 cost every resident's submit about 57 ms for nothing.
-"""
-
 
 class StatusChange(BaseModel):
     """One status of one request, as the changes feed and the back-office API carry it."""
@@ -254,19 +247,16 @@ class StatusChangesPage(BaseModel):
 
 
 def status_secret(tracking_code: str, last4: str) -> str:
-    """The public page's second factor: scrypt of the NIK's last 4 digits, salted by the code.
+    """The public page's second factor: HMAC-SHA256 of the NIK's last 4 digits, keyed by the
+    tracking code, in hex.
 
     Both the kiosk (which writes it into the service_request payload) and the server (which
-    checks a resident's 4 digits against it) call this one definition.
+    checks a resident's 4 digits against it) call this one definition. It keeps the digits
+    out of the record in clear; it cannot make 10,000 possible answers hard to try, so what
+    guards them is the status page's limit (5 wrong tries per code per hour). A slow hash
+    here would cost every resident's submit and every check, and buy nothing.
     """
-    return hashlib.scrypt(
-        last4.encode("utf-8"),
-        salt=tracking_code.encode("utf-8"),
-        n=STATUS_SECRET_N,
-        r=8,
-        p=1,
-        dklen=32,
-    ).hex()
+    return hmac.new(tracking_code.encode("utf-8"), last4.encode("utf-8"), "sha256").hexdigest()
 
 
 _CROCKFORD_READS = str.maketrans({"I": "1", "L": "1", "O": "0"})

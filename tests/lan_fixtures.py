@@ -12,10 +12,8 @@ tickets. Shared by tests/lan (the API) and tests/web (the pages in a real browse
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from devtools.loopback import free_port, stop_process, wait_healthy
 from kiosk.__main__ import DEMO_ADMIN_PIN, DEMO_OPERATOR_PIN
 
 OPERATOR_PIN = DEMO_OPERATOR_PIN
@@ -30,12 +29,6 @@ ADMIN_PIN = DEMO_ADMIN_PIN
 WAITING = {"KTP_BARU": 3, "KK_BARU": 2, "LEGALISIR": 2}
 """Tickets waiting when the service starts, per service."""
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def lan_config_text(data_dir: Path, port: int, extra: str = "") -> str:
@@ -76,26 +69,14 @@ class LanService:
                 stderr=out,
             )
         self.starts += 1
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the LAN service ended: {self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(self.url + "/api/counters", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"the LAN service did not start: {self.log.read_text()[-3000:]}")
+        try:
+            wait_healthy(self.url, timeout, self.process, path="/api/counters")
+        except RuntimeError as exc:
+            raise RuntimeError(f"the LAN service: {exc}: {self.log.read_text()[-3000:]}") from exc
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+            stop_process(self.process)
         self.process = None
 
     def kill(self) -> None:

@@ -173,7 +173,7 @@ def submit_request(
     )
     request_id = new_id()
     tracking_code = new_tracking_code()
-    # Before the transaction: scrypt takes tens of milliseconds, the writer lock none of them.
+    # Before the transaction: nothing but the rows runs under the writer lock.
     secret = request_status_secret(form, clean, tracking_code)
     stored = json.dumps(clean, ensure_ascii=False, default=str)
     if ctx.cipher is not None:

@@ -88,11 +88,18 @@ def new_code() -> str:
 
 
 def service_request(
-    code: str | None, *, kiosk_id: str = "k1", outpost: str = "rogojampi", days_ago: int = 0
+    code: str | None,
+    *,
+    kiosk_id: str = "k1",
+    outpost: str = "rogojampi",
+    days_ago: int = 0,
+    minutes_ago: int = 0,
+    service: str = "LEGALISIR",
 ) -> dict[str, Any]:
-    created = datetime.now(UTC) - timedelta(days=days_ago)
+    """A kiosk's record of a request (the legalisir form's answers) as a batch carries it."""
+    created = datetime.now(UTC) - timedelta(days=days_ago, minutes=minutes_ago)
     payload: dict[str, Any] = {
-        "service_code": "LEGALISIR",
+        "service_code": service,
         "language": "id",
         "answers": {**LEGALISIR_ANSWERS, "nik": NIK, "nama": NAME},
         "ticket_id": str(uuid7()),

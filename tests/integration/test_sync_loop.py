@@ -3,30 +3,20 @@ reference server on loopback. No kiosk and no kiosk database: ``sync`` is a libr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from uuid6 import uuid7
 
-from sync.backoff import Backoff
-from sync.client import SyncAuthError, SyncClient
+from sync.client import SyncAuthError
 from sync.lock import PushAlreadyRunning, PushLock
 from sync.protocol import Record
 from sync.pusher import push_pending, reconcile
 from tests.memory_outbox import MemoryOutbox
+from tests.sync_client import client
 
 KIOSK_ID = "k-genteng-7"
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str
-    token: str
-    ca_bundle: Path | None = None
-    connect_timeout_s: float = 2.0
-    read_timeout_s: float = 10.0
 
 
 def audit(n: int, *, kiosk_id: str = KIOSK_ID) -> Record:
@@ -37,12 +27,6 @@ def audit(n: int, *, kiosk_id: str = KIOSK_ID) -> Record:
         outpost="genteng",
         created_at=datetime(2026, 11, 30, 1, 0, tzinfo=UTC) + timedelta(seconds=n),
         payload={"action": "test", "actor_id": None, "detail": f'{{"n": {n}}}'},
-    )
-
-
-def client(url: str, token: str) -> SyncClient:
-    return SyncClient(
-        Server(url, token), backoff=Backoff(base_s=0.01, ceiling_s=1), sleep=lambda _s: None
     )
 
 

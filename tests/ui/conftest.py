@@ -66,6 +66,35 @@ def window(qtbot, kiosk_app: KioskApp):  # noqa: ANN001, ANN201
     yield from shown_window(qtbot, kiosk_app)
 
 
+ADMIN_PIN = "135790"
+
+
+def admin_panel(qtbot, settings: KioskSettings):  # noqa: ANN001, ANN201
+    """A kiosk built from ``settings`` with one admin, the staff area at 1920 x 1080 signed in
+    with ``ADMIN_PIN`` on its keypad, and its admin panel open; closed after the test."""
+    from kiosk.ui.console import CallOutView, StaffArea
+    from kiosk.usecases import add_operator
+
+    left = Qt.MouseButton.LeftButton
+    app = build_app(settings)
+    add_operator(app.context, "Siti Rahayu", "admin", ADMIN_PIN)
+    i18n.set_language("id")
+    area = StaffArea(app, None, callout=CallOutView())
+    qtbot.addWidget(area)
+    qtbot.addWidget(area.callout)
+    area.resize(1920, 1080)
+    area.show()
+    for digit in ADMIN_PIN:
+        qtbot.mouseClick(area.pin_page.keypad.keys[digit], left)
+    qtbot.mouseClick(area.pin_page.keypad.ok_key, left)
+    qtbot.waitUntil(lambda: area.pages.currentWidget() is area.console, timeout=5000)
+    qtbot.mouseClick(area.console.admin_button, left)
+    yield area.admin
+    area.shutdown()
+    wait_for_tasks()
+    app.close()
+
+
 def tap(qtbot, widget: QWidget) -> None:  # noqa: ANN001
     assert widget.isVisible(), f"{widget.objectName()} is not on screen"
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)

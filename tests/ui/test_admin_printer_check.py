@@ -8,14 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from devtools.escpos_emulator import EmulatedPrinterServer
-from kiosk.bootstrap import build_app
 from kiosk.config import KioskSettings
-from kiosk.ui.console import CallOutView, StaffArea
-from kiosk.ui.i18n import set_language
-from kiosk.ui.tasks import wait_for_tasks
-from kiosk.usecases import add_operator
+from tests.ui.conftest import admin_panel
 
-ADMIN_PIN = "135790"
 LEFT = Qt.MouseButton.LeftButton
 
 
@@ -27,7 +22,7 @@ def emulated(tmp_path_factory):
 
 
 @pytest.fixture
-def admin(qtbot, tmp_path: Path, emulated):
+def admin(qtbot, tmp_path: Path, emulated):  # noqa: ANN001, ANN201
     emulated.clear_faults()
     settings = KioskSettings(
         kiosk_id="ui-printer",
@@ -35,23 +30,7 @@ def admin(qtbot, tmp_path: Path, emulated):
         data_dir=tmp_path / "data",
         printer={"backend": "escpos_network", "host": "127.0.0.1", "port": emulated.port},
     )
-    app = build_app(settings)
-    add_operator(app.context, "Siti Rahayu", "admin", ADMIN_PIN)
-    set_language("id")
-    area = StaffArea(app, None, callout=CallOutView())
-    qtbot.addWidget(area)
-    qtbot.addWidget(area.callout)
-    area.resize(1920, 1080)
-    area.show()
-    for digit in ADMIN_PIN:
-        qtbot.mouseClick(area.pin_page.keypad.keys[digit], LEFT)
-    qtbot.mouseClick(area.pin_page.keypad.ok_key, LEFT)
-    qtbot.waitUntil(lambda: area.pages.currentWidget() is area.console, timeout=5000)
-    qtbot.mouseClick(area.console.admin_button, LEFT)
-    yield area.admin
-    area.shutdown()
-    wait_for_tasks()
-    app.close()
+    yield from admin_panel(qtbot, settings)
     emulated.clear_faults()
 
 

@@ -14,11 +14,11 @@ from uuid6 import uuid7
 
 from mpp_server.db import add_kiosk
 from mpp_server.statuses import SEED_ACTOR, Received, record_received, set_status
-from sync.backoff import Backoff
-from sync.client import CursorReset, SyncAuthError, SyncClient
+from sync.client import CursorReset, SyncAuthError
 from sync.protocol import StatusChange, StatusChangesPage
 from sync.puller import CursorKeepsResetting, PullProgress, pull_statuses
 from tests.integration.conftest import ThreadServer
+from tests.sync_client import client
 
 OUTPOST = "rogojampi"
 
@@ -52,15 +52,6 @@ class MemoryStatusInbox:
         self.stored_cursor = None
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str
-    token: str
-    ca_bundle: Path | None = None
-    connect_timeout_s: float = 2.0
-    read_timeout_s: float = 10.0
-
-
 @pytest.fixture
 def feed_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     from mpp_server.app import create_app
@@ -70,12 +61,6 @@ def feed_server(tmp_path: Path) -> Iterator[tuple[str, object]]:
     yield running.url, app.state.engine
     running.stop()
     app.state.engine.dispose()
-
-
-def client(url: str, token: str) -> SyncClient:
-    return SyncClient(
-        Server(url, token), backoff=Backoff(base_s=0.01, ceiling_s=1), sleep=lambda _s: None
-    )
 
 
 def seed(engine, count: int, outpost: str = OUTPOST) -> list[str]:  # noqa: ANN001

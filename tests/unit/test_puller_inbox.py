@@ -87,7 +87,7 @@ def test_the_pushed_record_carries_the_tracking_code_and_the_nik_secret(ctx):
     assert record.payload["tracking_code"] == ticket.tracking_code
     nik = LEGALISIR_ANSWERS["nik"]
     assert record.payload["status_secret"] == status_secret(ticket.tracking_code, nik[-4:])
-    assert len(record.payload["status_secret"]) == 64  # scrypt, hex: never the digits
+    assert len(record.payload["status_secret"]) == 64  # HMAC-SHA256, hex: never the digits
 
 
 def test_a_request_stored_before_statuses_keeps_the_record_it_was_sent_as(ctx):
@@ -332,3 +332,10 @@ def _hash_as_0004_built_it(record) -> str:  # noqa: ANN001
     )
     before = Record(**{**record.model_dump(), "payload": {k: record.payload[k] for k in keys}})
     return content_hash(before)
+
+
+def test_the_status_secret_is_hmac_sha256_keyed_by_the_code() -> None:
+    # RFC 4231, test case 2: key "Jefe", data "what do ya want for nothing?".
+    assert status_secret("Jefe", "what do ya want for nothing?") == (
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -21,47 +20,18 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy.orm import Session
-from uuid6 import uuid7
 
 from mpp_server.accounts import add_staff
 from mpp_server.app import create_app
 from mpp_server.db import add_kiosk
 from mpp_server.statuses import SEED_ACTOR, set_status
-from sync.protocol import status_secret
-from tests.integration.conftest import LEGALISIR_ANSWERS, ThreadServer
+from tests.integration.conftest import ThreadServer
+from tests.integration.test_status_server import NAME, NIK, PASSWORD, service_request
 from tests.web.conftest import resize
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-NIK = "3510091203857319"
-NAME = "Budi Santoso"
-PASSWORD = "kata-sandi-panjang"
 CODE = "7KQ2-M9XD-4T1B"
 PLACE = "Loket 3, MPP Banyuwangi (Jl. Ahmad Yani 100)"
-
-
-def _request(code: str, minutes_ago: int, service: str = "LEGALISIR") -> dict[str, Any]:
-    created = datetime.now(UTC) - timedelta(minutes=minutes_ago)
-    return {
-        "id": str(uuid7()),
-        "kind": "service_request",
-        "kiosk_id": "k1",
-        "outpost": "rogojampi",
-        "created_at": created.isoformat(),
-        "form_id": "legalisir",
-        "form_version": 1,
-        "payload": {
-            "service_code": service,
-            "language": "id",
-            "answers": {**LEGALISIR_ANSWERS, "nik": NIK, "nama": NAME},
-            "ticket_id": str(uuid7()),
-            "ticket_number": "J-001",
-            "day": created.date().isoformat(),
-            "notice_version": "2026.1",
-            "notice_accepted_at": created.isoformat(),
-            "tracking_code": code,
-            "status_secret": status_secret(code, NIK[-4:]),
-        },
-    }
 
 
 @pytest.fixture
@@ -73,8 +43,11 @@ def server(tmp_path: Path) -> Iterator[str]:
     add_staff(engine, "siti", "officer", PASSWORD)
     others = ["1A2B-3C4D-5E6F", "9Z8Y-7X6W-5V4T", "HJ4K-5M6N-7P8Q", "R2S3-T4V5-W6X7"]
     services = ["KTP_BARU", "AKTA_KELAHIRAN", "LEGALISIR", "KIA"]
-    records = [_request(code, 90 - 10 * n, services[n]) for n, code in enumerate(others)]
-    records.append(_request(CODE, 5))
+    records = [
+        service_request(code, minutes_ago=90 - 10 * n, service=services[n])
+        for n, code in enumerate(others)
+    ]
+    records.append(service_request(CODE, minutes_ago=5))
     answer = requests.post(
         running.url + "/api/v1/records:batch",
         json={"records": records},

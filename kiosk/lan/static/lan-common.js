@@ -101,21 +101,7 @@
       "health.blocked": "diblokir — ketuk “Aktifkan suara” di layar aula",
       "health.error": "bermasalah",
       "health.count": "({ok} dari {total} layar aktif)",
-      "display.title": "Layar Antrean",
-      "display.heading": "PPP {outpost}",
-      "display.number": "Nomor antrean",
-      "display.number_en": "Queue number",
-      "display.go_to": "Silakan menuju",
-      "display.go_to_en": "Please go to",
-      "display.counter": "LOKET {counter}",
-      "display.counter_en": "COUNTER {counter}",
-      "display.waiting": "Menunggu panggilan",
-      "display.recent": "Panggilan terakhir",
-      "display.recent_en": "Last calls",
-      "display.sound_on": "Aktifkan suara",
-      "display.sound_on_en": "Turn on sound",
-      "display.lost": "Terputus dari kios — menyambung lagi…",
-      "display.lost_en": "Disconnected from the kiosk — reconnecting…"
+      "display.title": "Layar Antrean"
     },
     en: {
       "lang.toggle": "Bahasa Indonesia",
@@ -205,23 +191,30 @@
       "health.blocked": "blocked — tap “Turn on sound” on the hall display",
       "health.error": "failing",
       "health.count": "({ok} of {total} displays on)",
-      "display.title": "Queue display",
-      "display.heading": "PPP {outpost}",
-      "display.number": "Nomor antrean",
-      "display.number_en": "Queue number",
-      "display.go_to": "Silakan menuju",
-      "display.go_to_en": "Please go to",
-      "display.counter": "LOKET {counter}",
-      "display.counter_en": "COUNTER {counter}",
-      "display.waiting": "Menunggu panggilan",
-      "display.recent": "Panggilan terakhir",
-      "display.recent_en": "Last calls",
-      "display.sound_on": "Aktifkan suara",
-      "display.sound_on_en": "Turn on sound",
-      "display.lost": "Terputus dari kios — menyambung lagi…",
-      "display.lost_en": "Disconnected from the kiosk — reconnecting…"
+      "display.title": "Queue display"
     }
   };
+
+  // The hall display speaks both languages at once (Bahasa Indonesia first, English under it),
+  // whatever the page's language: its words are the same in either table.
+  var HALL_DISPLAY = {
+    "display.heading": "PPP {outpost}",
+    "display.number": "Nomor antrean",
+    "display.number_en": "Queue number",
+    "display.go_to": "Silakan menuju",
+    "display.go_to_en": "Please go to",
+    "display.counter": "LOKET {counter}",
+    "display.counter_en": "COUNTER {counter}",
+    "display.waiting": "Menunggu panggilan",
+    "display.recent": "Panggilan terakhir",
+    "display.recent_en": "Last calls",
+    "display.sound_on": "Aktifkan suara",
+    "display.sound_on_en": "Turn on sound",
+    "display.lost": "Terputus dari kios — menyambung lagi…",
+    "display.lost_en": "Disconnected from the kiosk — reconnecting…"
+  };
+  Object.assign(STRINGS.id, HALL_DISPLAY);
+  Object.assign(STRINGS.en, HALL_DISPLAY);
 
   function storageGet(key) {
     try {

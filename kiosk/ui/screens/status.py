@@ -82,7 +82,6 @@ class StatusScreen(Screen):
         self.pickup_from = label(name="Body")
         self.when = label(name="Meta")
         self.print_state = label(name="PrintState")
-        self.print_state.setObjectName("PrintState")
         self.print_state.hide()
         for widget in (
             self.service,

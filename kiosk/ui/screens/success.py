@@ -44,7 +44,6 @@ class SuccessScreen(Screen):
         self.saved = label(name="Meta")
         self.tracking = label(name="Meta")
         self.print_state = label(name="PrintState")
-        self.print_state.setObjectName("PrintState")
         # When nothing could be printed: the tracking code as a QR the resident can photograph.
         self.qr = QLabel()
         self.qr.setObjectName("TrackingQr")
