@@ -118,7 +118,7 @@ def add_public_pages(
             return too_many(code, blocked.retry_after_s)
         stored = row.status_secret if row is not None else None
         salt = row.tracking_code if row is not None else code[:MAX_CODE]
-        # The scrypt runs whether or not there is anything to compare: same time, same answer.
+        # The secret is computed whether or not there is anything to compare: same answer.
         typed = status_secret(salt, digits)
         if stored is not None and hmac.compare_digest(typed, stored):
             return pages.render(
