@@ -37,7 +37,9 @@ def sample_receipt(
 ) -> ServiceReceipt:
     note = {
         "id": "Simpan tanda terima ini. Cek statusnya di kios (Cek Status) atau pindai kode QR.",
-        "en": "Keep this receipt. Check its status at the kiosk (Check status) or scan the QR code.",
+        "en": (
+            "Keep this receipt. Check its status at the kiosk (Check status) or scan the QR code."
+        ),
     }[language]
     return ServiceReceipt(
         ticket=sample_ticket(language, number, tracking_code),
