@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from mpp_server.answers_at_rest import AnswersCipher
 from mpp_server.catalog import CatalogSource
 from mpp_server.db import find_kiosk, open_engine
 from mpp_server.ingest import BadBatch, RecordValidator, ingest_batch
@@ -152,9 +153,12 @@ def create_app(
     hooks: ServerHooks | None = None,
     clock: Callable[[], datetime] | None = None,
     public_limits: PublicLimits | None = None,
+    answers_cipher: AnswersCipher | None = None,
 ) -> FastAPI:
     """``clock``: the server's time (UTC), injectable for tests; ``datetime.now(UTC)``.
-    ``public_limits``: the status page's and sign-in's rate limits (mpp_server.ratelimit)."""
+    ``public_limits``: the status page's and sign-in's rate limits (mpp_server.ratelimit).
+    ``answers_cipher``: seals residents' answers at rest (mpp_server.answers_at_rest);
+    None stores them in clear."""
     if engine is None:
         from mpp_server.db import DEFAULT_DATABASE_URL
 
@@ -245,8 +249,9 @@ def create_app(
         skew = _clock_skew(data)
         try:
             results = await run_in_threadpool(
-                ingest_batch, engine, kiosk, records, check, clock_skew_s=skew, now=now()
-            )
+                ingest_batch, engine, kiosk, records, check,
+                clock_skew_s=skew, now=now(), cipher=answers_cipher,
+            )  # fmt: skip
         except BadBatch as exc:
             raise ApiError(422, "bad_batch", str(exc)) from None
         except (ValueError, RecursionError):  # a payload nested too deep to hash or store
@@ -405,7 +410,9 @@ def create_app(
             app.openapi_schema = schema
         return app.openapi_schema
 
-    _add_status_routes(app, engine, catalog, kiosk_of, now, public_limits or PublicLimits())
+    _add_status_routes(
+        app, engine, catalog, kiosk_of, now, public_limits or PublicLimits(), answers_cipher
+    )
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.engine = engine
     return app
@@ -418,6 +425,7 @@ def _add_status_routes(
     kiosk_of: Callable[..., Kiosk],
     now: Callable[[], datetime],
     limits: PublicLimits,
+    answers_cipher: AnswersCipher | None = None,
 ) -> None:
     """The status round trip: the feed and back-office API, the staff and public pages."""
     from importlib.resources import files
@@ -432,7 +440,7 @@ def _add_status_routes(
     add_status_api(app, engine, kiosk_of, now)
     pages = Pages(CatalogueNames(catalog))
     add_public_pages(app, engine, pages, limits, now)
-    add_staff_pages(app, engine, pages, limits, now)
+    add_staff_pages(app, engine, pages, limits, now, answers_cipher)
     static = files("mpp_server") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

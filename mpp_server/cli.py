@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from mpp_server.answers_at_rest import ENV_ANSWERS_KEY_FILE
 from mpp_server.db import DEFAULT_DATABASE_URL
 from mpp_server.retention import DEFAULT_RETENTION_DAYS
 from mpp_server.transport import (
@@ -52,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--catalog-dir", type=Path, default=None, help="catalogue folder to serve")
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
+        "--answers-key-file", type=Path, default=None, metavar="PATH",
+        help="the key that encrypts residents' answers at rest (from new-answers-key; "
+        f"default ${ENV_ANSWERS_KEY_FILE}); without one they are stored in clear",
+    )  # fmt: skip
+    serve.add_argument(
         "--timeout-headers", type=_positive(float, "--timeout-headers"),
         default=DEFAULT_HEADER_TIMEOUT_S, metavar="S",
         help="close a connection whose request head has not all arrived after S seconds "
@@ -90,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     command("enable-kiosk", "let a disabled kiosk sync again").add_argument("kiosk_id")
     command("list-kiosks", "the kiosks, their outposts and whether they are enabled")
+    sub.add_parser(
+        "new-answers-key",
+        help="write a new key that encrypts residents' answers at rest (owner-only file)",
+    ).add_argument("path", type=Path)
 
     staff = command(
         "add-staff", "add an MPP staff user for the staff pages (password from the prompt or stdin)"
@@ -119,7 +129,25 @@ def app_from_env():  # noqa: ANN201 - FastAPI; the factory uvicorn calls in each
     return create_app(
         os.environ.get(ENV_DATABASE_URL, DEFAULT_DATABASE_URL),
         catalog=CatalogSource(Path(catalog_dir) if catalog_dir else None),
+        answers_cipher=_answers_cipher(),
     )
+
+
+def _answers_cipher():  # noqa: ANN202 - AnswersCipher | None
+    """The answers key named by $MPP_ANSWERS_KEY_FILE, or None (answers stored in clear)."""
+    from mpp_server.answers_at_rest import read_key_file
+
+    path = os.environ.get(ENV_ANSWERS_KEY_FILE)
+    if not path:
+        import logging
+
+        logging.getLogger("mpp_server").warning(
+            "WARNING: no answers key ($%s): residents' answers are stored IN CLEAR in the "
+            "database; make one with `mpp-server new-answers-key PATH`",
+            ENV_ANSWERS_KEY_FILE,
+        )
+        return None
+    return read_key_file(Path(path))
 
 
 def _say(message: str) -> None:
@@ -219,6 +247,26 @@ def _purge(args: argparse.Namespace, url: str, parser: argparse.ArgumentParser) 
     return EXIT_OK
 
 
+def _new_answers_key(path: Path) -> int:
+    from mpp_server.answers_at_rest import new_key_file
+
+    try:
+        new_key_file(path)
+    except FileExistsError:
+        _say(f"mpp-server: {path} exists; it is never overwritten (the answers sealed with it "
+             "would be lost)")  # fmt: skip
+        return EXIT_REFUSED
+    except OSError as exc:
+        _say(f"mpp-server: {path} cannot be written: {exc}")
+        return EXIT_REFUSED
+    _say(
+        f"answers key written to {path} (owner-only); serve with --answers-key-file {path} "
+        f"or ${ENV_ANSWERS_KEY_FILE}, and back it up apart from the database: without it "
+        "the answers cannot be read"
+    )
+    return EXIT_OK
+
+
 def _read_password() -> str:
     """From the terminal, asked twice; else the first line of stdin (for scripts)."""
     if sys.stdin.isatty():
@@ -258,6 +306,8 @@ def _account_command(args: argparse.Namespace, url: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "new-answers-key":
+        return _new_answers_key(args.path)
     url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
     if args.command == "purge":
         return _purge(args, url, parser)
@@ -270,6 +320,15 @@ def main(argv: list[str] | None = None) -> int:
     from mpp_server.db import open_engine
     from mpp_server.transport import deadline_protocol
 
+    if args.answers_key_file is not None:
+        os.environ[ENV_ANSWERS_KEY_FILE] = str(args.answers_key_file)
+    from mpp_server.answers_at_rest import AnswersKeyError
+
+    try:
+        _answers_cipher()  # refuse a bad key before the workers start, not in each
+    except AnswersKeyError as exc:
+        _say(f"mpp-server: {exc}; not started")
+        return EXIT_REFUSED
     open_engine(url).dispose()  # migrate the schema once, before the workers start
     os.environ[ENV_DATABASE_URL] = url
     if args.catalog_dir:

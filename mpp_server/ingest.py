@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mpp_server.answers_at_rest import AnswersCipher, seal_payload
 from mpp_server.models import Kiosk, StoredRecord
 from mpp_server.record_day import file_record
 from mpp_server.statuses import Received, received_from_payload, record_received
@@ -50,12 +51,14 @@ def ingest_batch(
     *,
     clock_skew_s: float | None = None,
     now: datetime | None = None,
+    cipher: AnswersCipher | None = None,
 ) -> list[RecordResult]:
     """Store what can be stored in ONE transaction; one result per input, in input order.
 
     ``clock_skew_s`` is the kiosk's skew at this push (server time minus kiosk time), kept
     with each record and used to file it (mpp_server.record_day); ``now`` is when the
-    server received the batch.
+    server received the batch. With a ``cipher`` the stored payload's answers are sealed
+    (mpp_server.answers_at_rest); the content hash is of the record as received.
     """
     results: list[RecordResult | None] = [None] * len(raw_records)
     rows: list[dict[str, Any]] = []
@@ -81,7 +84,8 @@ def ingest_batch(
             continue
         try:
             digest = content_hash(record)
-            payload = canonical_json(record.payload).decode("utf-8")
+            stored = seal_payload(record.payload, record.id, cipher)
+            payload = canonical_json(stored).decode("utf-8")
         except (ValueError, RecursionError):  # nested too deep to hash or store
             results[position] = RecordResult(
                 id=record.id, status="rejected", reason="payload_too_deep"

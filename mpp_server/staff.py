@@ -21,6 +21,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from mpp_server.accounts import SignedIn, audit, session_user, sign_in, sign_out
+from mpp_server.answers_at_rest import UNREADABLE, AnswersCipher, open_answers
 from mpp_server.models import AuditEntry, StoredRecord, TrackedRequest
 from mpp_server.pages import SECURITY_HEADERS, Pages
 from mpp_server.public import client_address
@@ -63,7 +64,10 @@ def add_staff_pages(
     pages: Pages,
     limits: PublicLimits,
     now: Callable[[], datetime],
+    answers_cipher: AnswersCipher | None = None,
 ) -> None:
+    """``answers_cipher`` opens answers sealed at rest (mpp_server.answers_at_rest)."""
+
     def current(request: Request) -> SignedIn | None:
         return session_user(engine, request.cookies.get(SESSION_COOKIE), now())
 
@@ -182,7 +186,8 @@ def add_staff_pages(
             record = session.get(StoredRecord, found.request_id)
             rows = history(session, found)
         payload = json.loads(record.payload) if record is not None else {}
-        answers = payload.get("answers") if isinstance(payload.get("answers"), dict) else None
+        shown = open_answers(payload, found.request_id, answers_cipher)
+        answers = shown.answers if isinstance(shown.answers, dict) else None
         labels = pages.names.field_labels(
             record.form_id if record else None, record.form_version if record else None
         )
@@ -200,6 +205,7 @@ def add_staff_pages(
             req=found,
             record=record,
             answers=answers,
+            answers_unreadable=UNREADABLE if shown.unreadable else None,
             labels=labels,
             changes=changes,
             choosable=CHOOSABLE,
