@@ -55,3 +55,8 @@ def wib_day(moment: datetime) -> date:
 
 def to_wib(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(WIB)
+
+
+def wib_datetime(moment: datetime | None) -> str:
+    """``30-11-2026 13:54 WIB`` (``–`` for none): one short form for either language."""
+    return "–" if moment is None else f"{to_wib(moment):%d-%m-%Y %H:%M} WIB"

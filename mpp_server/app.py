@@ -60,6 +60,13 @@ class ApiError(Exception):
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
 
+def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    """The token of an ``Authorization: Bearer`` header; without one, a 401 asking for it."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise ApiError(401, "unauthorized", "Bearer token needed", {"WWW-Authenticate": "Bearer"})
+    return credentials.credentials
+
+
 @dataclass
 class ServerHooks:
     """Test seams: called after a batch committed and before its answer is sent."""
@@ -201,12 +208,9 @@ def create_app(
     def kiosk_of(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Kiosk:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise ApiError(
-                401, "unauthorized", "Bearer token needed", {"WWW-Authenticate": "Bearer"}
-            )
+        token = bearer_token(credentials)
         with Session(engine) as session:
-            kiosk = find_kiosk(session, credentials.credentials)
+            kiosk = find_kiosk(session, token)
             if kiosk is not None:
                 session.expunge(kiosk)
         if kiosk is None:

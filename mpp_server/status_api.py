@@ -61,6 +61,7 @@ def add_status_api(
         _only_query,
         _problems,
         _read_body,
+        bearer_token,
     )
 
     gone: dict[int | str, dict[str, Any]] = {
@@ -116,15 +117,12 @@ def add_status_api(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_backoffice_bearer)],
     ) -> str:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise ApiError(
-                401, "unauthorized", "Bearer token needed", {"WWW-Authenticate": "Bearer"}
-            )
+        token = bearer_token(credentials)
         with Session(engine) as session:
-            client = find_backoffice(session, credentials.credentials)
+            client = find_backoffice(session, token)
             if client is not None:
                 return client.name
-            if find_kiosk(session, credentials.credentials) is not None:
+            if find_kiosk(session, token) is not None:
                 raise ApiError(
                     403, "forbidden", "a kiosk token cannot read or set request statuses"
                 )

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.clock import wib_datetime
 from kiosk.printer_check import status_keys
 from kiosk.ui.console.pin import Keypad, PinDisplay
 from kiosk.ui.console.widgets import (
@@ -25,7 +26,6 @@ from kiosk.ui.console.widgets import (
     heading,
     scrolling_columns,
     touch_button,
-    wib_datetime,
 )
 from kiosk.ui.i18n import tr
 from kiosk.ui.messages import sync_problem

@@ -145,10 +145,6 @@ def wib_time(moment: datetime | None) -> str:
     return "–" if moment is None else f"{to_wib(moment):%H:%M}"
 
 
-def wib_datetime(moment: datetime | None) -> str:
-    return "–" if moment is None else f"{to_wib(moment):%d-%m-%Y %H:%M} WIB"
-
-
 class StatusLine(QLabel):
     """The result of the last action, re-worded when the language changes.
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.clock import wib_datetime
 from kiosk.ui.i18n import current_language, tr
 from kiosk.ui.look import set_style_flag
 from kiosk.ui.screens.base import Screen, label
@@ -270,7 +271,7 @@ class StatusScreen(Screen):
     def _no_news(heard: datetime | None, language: str) -> str:
         if heard is None:
             return tr("status.no_news_never", language=language)
-        return tr("status.no_news", language=language, time=_wib(heard))
+        return tr("status.no_news", language=language, time=wib_datetime(heard))
 
     @staticmethod
     def _when(view: StatusView) -> str:
@@ -286,11 +287,3 @@ class StatusScreen(Screen):
 
     def reset(self) -> None:
         self.show_entry()
-
-
-def _wib(moment: datetime) -> str:
-    """``30-11-2026 13:54 WIB``: one short form for both languages' sentences."""
-    from kiosk.clock import to_wib
-
-    local = to_wib(moment)
-    return f"{local:%d-%m-%Y %H:%M} WIB"
