@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy.orm import Session
 
@@ -80,10 +80,23 @@ def shot(driver: WebDriver, name: str) -> Path:
 
 
 def click_and_load(driver: WebDriver, by: str, what: str) -> None:
-    """Click what leads to a new page and wait until the old one is gone."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    """Click what leads to a new page and wait until the new one has loaded.
+
+    The old page is marked on its ``window``; a new page has a new ``window``. Asking
+    the browser while it swaps documents can fail in passing (Chromium answers
+    "Node with given id does not belong to the document" or "no such execution
+    context"), so such answers only mean "ask again" — never an element handle
+    from the old page.
+    """
+    driver.execute_script("window.__pppOldPage = true")
     driver.find_element(by, what).click()
-    WebDriverWait(driver, 10).until(staleness_of(old))
+
+    def loaded(d: WebDriver) -> bool:
+        return d.execute_script(
+            "return window.__pppOldPage === undefined && document.readyState === 'complete'"
+        )
+
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(loaded)
 
 
 def fits_width(driver: WebDriver) -> bool:
