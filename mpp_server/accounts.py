@@ -34,7 +34,34 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class AccountError(ValueError):
-    """An account command refused; ``str()`` says why in words an admin can act on."""
+    """An account command refused; nothing changed. ``str()`` says why in words an admin can
+    act on at the command line; ``words`` says it (Indonesian, English) on the staff pages."""
+
+    def __init__(self, message: str, words: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.words = words or (message, message)
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it was wrong (counted like a failed sign-in)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the current password is wrong; nothing changed",
+            ("Kata sandi saat ini salah", "The current password is wrong"),
+        )
+
+
+@dataclass(frozen=True)
+class AccountActor:
+    """Who changes an account, as the audit log names them: a signed-in admin on the staff
+    pages (kind ``staff``) or the server's command line (:data:`CLI`)."""
+
+    kind: Literal["staff", "admin"]
+    name: str
+
+
+CLI = AccountActor("admin", "cli")
 
 
 def hash_password(password: str) -> str:
@@ -72,8 +99,7 @@ def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
         )
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: officer or admin")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+    password_hash = _new_password_hash(password, password)
     with Session(engine) as session, session.begin():
         if session.scalars(select(StaffUser).where(StaffUser.name == name)).first():
             raise AccountError(f"staff user {name} already exists; nothing changed")
@@ -82,7 +108,7 @@ def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
             StaffUser(
                 name=name,
                 role=role,
-                password_hash=hash_password(password),
+                password_hash=password_hash,
                 active=True,
                 failed_signins=0,
                 created_at=now,
@@ -237,17 +263,194 @@ def sign_out(engine: Engine, token: str | None, *, address: str | None, now: dat
         audit(session, now, "staff", user.name if user else "-", "sign_out", address=address)
 
 
+def _new_password_hash(new: str, again: str) -> str:
+    """The hash of a new password typed twice, or AccountError: the one home of these rules."""
+    if new != again:
+        raise AccountError(
+            "the two new passwords differ; nothing changed",
+            ("Kedua kata sandi baru tidak sama", "The two new passwords differ"),
+        )
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD} characters",
+            (
+                f"Kata sandi baru paling sedikit {MIN_PASSWORD} karakter",
+                f"The new password needs at least {MIN_PASSWORD} characters",
+            ),
+        )
+    return hash_password(new)
+
+
+def _staff_named(session: Session, name: str) -> StaffUser:
+    user = session.scalars(select(StaffUser).where(StaffUser.name == name[:64])).first()
+    if user is None:
+        raise AccountError(
+            f"no staff user {name!r}; nothing changed",
+            (f"Tidak ada petugas bernama {name}", f"No staff user named {name}"),
+        )
+    return user
+
+
+def _end_sessions(session: Session, user_id: int, *, keep_token: str | None = None) -> None:
+    query = delete(StaffSession).where(StaffSession.user_id == user_id)
+    if keep_token:
+        query = query.where(StaffSession.token_hash != hash_token(keep_token))
+    session.execute(query)
+
+
+def change_password(
+    engine: Engine,
+    user_id: int,
+    current: str,
+    new: str,
+    again: str,
+    *,
+    keep_token: str | None,
+    address: str | None,
+    now: datetime,
+) -> None:
+    """A signed-in user's own new password. Every other session of theirs ends (one left
+    open elsewhere, perhaps by whoever learnt the old password); ``keep_token``'s stays.
+    A wrong ``current`` raises WrongPassword and is audited, nothing else changes."""
+    new_hash = _new_password_hash(new, again)
+    with Session(engine) as session, session.begin():
+        user = session.get(StaffUser, user_id)
+        if user is None or not user.active:
+            raise AccountError(
+                "this account is disabled; nothing changed",
+                ("Akun ini nonaktif", "This account is disabled"),
+            )
+        wrong = not check_password(current, user.password_hash)
+        if wrong:
+            audit(session, now, "staff", user.name, "password_change_failed", address=address)
+        else:
+            user.password_hash = new_hash
+            _end_sessions(session, user.id, keep_token=keep_token)
+            audit(session, now, "staff", user.name, "password_changed", address=address)
+    if wrong:  # raised once the audit row is committed
+        raise WrongPassword()
+
+
+def reset_password(
+    engine: Engine,
+    actor: AccountActor,
+    name: str,
+    new: str,
+    again: str,
+    *,
+    address: str | None = None,
+    now: datetime,
+) -> None:
+    """An admin's new password for someone (forgotten, or seen by another): all their
+    sessions end and a lockout is lifted, so they sign in with it at once."""
+    new_hash = _new_password_hash(new, again)
+    with Session(engine) as session, session.begin():
+        user = _staff_named(session, name)
+        user.password_hash = new_hash
+        user.failed_signins, user.locked_until = 0, None
+        _end_sessions(session, user.id)
+        audit(
+            session, now, actor.kind, actor.name, "password_reset", detail=user.name,
+            address=address,
+        )  # fmt: skip
+
+
+def set_active(
+    engine: Engine,
+    actor: AccountActor,
+    name: str,
+    active: bool,
+    *,
+    address: str | None = None,
+    now: datetime,
+) -> None:
+    """Enable or disable a staff user. Disabling ends all their sessions at once; an admin
+    cannot disable themself, and the last active admin stays (else nobody could sign in
+    to keep the accounts)."""
+    with Session(engine) as session, session.begin():
+        user = _staff_named(session, name)
+        if not active:
+            if actor.kind == "staff" and actor.name == user.name:
+                raise AccountError(
+                    "you cannot disable your own account; nothing changed",
+                    (
+                        "Anda tidak dapat menonaktifkan akun Anda sendiri",
+                        "You cannot disable your own account",
+                    ),
+                )
+            if user.role == "admin" and user.active:
+                # FOR UPDATE: two admins disabling each other at once on PostgreSQL cannot
+                # both pass (SQLite's BEGIN IMMEDIATE already runs them one after the other).
+                admins = session.scalars(
+                    select(StaffUser.id)
+                    .where(StaffUser.role == "admin", StaffUser.active.is_(True))
+                    .with_for_update()
+                ).all()
+                if len(admins) <= 1:
+                    raise AccountError(
+                        f"{user.name} is the last active admin; add or enable another admin "
+                        "first; nothing changed",
+                        (
+                            f"{user.name} adalah admin aktif terakhir; tambahkan atau aktifkan "
+                            "admin lain lebih dulu",
+                            f"{user.name} is the last active admin; add or enable another "
+                            "admin first",
+                        ),
+                    )
+            _end_sessions(session, user.id)
+        if user.active == active:
+            return
+        user.active = active
+        action = "staff_enabled" if active else "staff_disabled"
+        audit(session, now, actor.kind, actor.name, action, detail=user.name, address=address)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One staff user as the people page lists them."""
+
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+def list_staff(engine: Engine, now: datetime) -> list[StaffRow]:
+    """Every staff user by name; ``locked_until`` only while the lockout lasts."""
+    with Session(engine) as session:
+        users = session.scalars(select(StaffUser).order_by(StaffUser.name)).all()
+        return [
+            StaffRow(
+                user.name,
+                user.role,
+                user.active,
+                locked if (locked := _aware(user.locked_until)) and locked > now else None,
+                user.created_at,
+            )
+            for user in users
+        ]
+
+
 __all__ = [
+    "CLI",
     "ROLES",
+    "AccountActor",
     "AccountError",
     "SignedIn",
+    "StaffRow",
+    "WrongPassword",
     "add_backoffice",
     "add_staff",
     "audit",
+    "change_password",
     "check_password",
     "find_backoffice",
     "hash_password",
+    "list_staff",
+    "reset_password",
     "session_user",
+    "set_active",
     "sign_in",
     "sign_out",
 ]

@@ -107,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("name")
     staff.add_argument("--role", choices=("officer", "admin"), required=True)
     command(
+        "set-password",
+        "give a staff user a new password (from the prompt or stdin); ends their sessions and "
+        "lifts a lockout",
+    ).add_argument("name")
+    command(
+        "disable-staff", "stop a staff user signing in; ends their sessions at once"
+    ).add_argument("name")
+    command("enable-staff", "let a disabled staff user sign in again").add_argument("name")
+    command(
         "add-backoffice", "register a back-office client of the status API; prints its token once"
     ).add_argument("name")
 
@@ -279,8 +288,20 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+ACCOUNT_COMMANDS = ("add-staff", "set-password", "disable-staff", "enable-staff", "add-backoffice")
+
+
 def _account_command(args: argparse.Namespace, url: str) -> int:
-    from mpp_server.accounts import AccountError, add_backoffice, add_staff
+    from datetime import UTC, datetime
+
+    from mpp_server.accounts import (
+        CLI,
+        AccountError,
+        add_backoffice,
+        add_staff,
+        reset_password,
+        set_active,
+    )
     from mpp_server.db import open_engine
 
     engine = open_engine(url)
@@ -288,6 +309,22 @@ def _account_command(args: argparse.Namespace, url: str) -> int:
         if args.command == "add-staff":
             add_staff(engine, args.name, args.role, _read_password())
             _say(f"staff user {args.name} ({args.role}) added; they sign in at /staff/login")
+        elif args.command == "set-password":
+            password = _read_password()
+            reset_password(engine, CLI, args.name, password, password, now=datetime.now(UTC))
+            _say(
+                f"staff user {args.name} has a new password; their sessions ended and any "
+                "lockout is lifted"
+            )
+        elif args.command in ("disable-staff", "enable-staff"):
+            enabled = args.command == "enable-staff"
+            set_active(engine, CLI, args.name, enabled, now=datetime.now(UTC))
+            _say(
+                f"staff user {args.name} enabled: they sign in again with their password"
+                if enabled
+                else f"staff user {args.name} disabled: their sessions ended and they cannot "
+                f"sign in until `mpp-server enable-staff {args.name}`"
+            )
         else:
             token = add_backoffice(engine, args.name)
             sys.stdout.write(token + "\n")
@@ -311,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
     if args.command == "purge":
         return _purge(args, url, parser)
-    if args.command in ("add-staff", "add-backoffice"):
+    if args.command in ACCOUNT_COMMANDS:
         return _account_command(args, url)
     if args.command != "serve":
         return _kiosk_command(args, url)

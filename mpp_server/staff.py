@@ -1,5 +1,6 @@
 """The MPP staff pages: sign in, the list of requests, one request (its answers, its status
-history, the form that sets its status) and, for admins, the audit log.
+history, the form that sets its status), one's own password and, for admins, the staff
+accounts and the audit log.
 
 Sessions live in the database (every server process knows them) behind an HttpOnly,
 SameSite=Strict cookie, Secure when the page came over https. Every form carries a CSRF
@@ -14,13 +15,28 @@ import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from mpp_server.accounts import SignedIn, audit, session_user, sign_in, sign_out
+from mpp_server.accounts import (
+    MIN_PASSWORD,
+    AccountActor,
+    AccountError,
+    SignedIn,
+    WrongPassword,
+    audit,
+    change_password,
+    list_staff,
+    reset_password,
+    session_user,
+    set_active,
+    sign_in,
+    sign_out,
+)
 from mpp_server.answers_at_rest import UNREADABLE, AnswersCipher, open_answers
 from mpp_server.models import AuditEntry, StoredRecord, TrackedRequest
 from mpp_server.pages import SECURITY_HEADERS, Pages
@@ -298,6 +314,126 @@ def add_staff_pages(
         if errors:
             return request_page(user, request_id, 422, form=form, errors=errors)
         return _redirect(f"/staff/requests/{request_id[:36]}?done=1")
+
+    def password_page(user: SignedIn, status_code: int = 200, **context: Any) -> Response:
+        return pages.render(
+            "staff_password.html", status_code, user=user, min_password=MIN_PASSWORD, **context
+        )
+
+    @app.get("/staff/password", include_in_schema=False)
+    def password_form(request: Request, done: int = 0) -> Response:
+        user = current(request)
+        if user is None:
+            return _redirect("/staff/login")
+        return password_page(user, done=bool(done))
+
+    @app.post("/staff/password", include_in_schema=False)
+    def password_change(
+        request: Request,
+        csrf: Annotated[str, Form(max_length=200)] = "",
+        current_password: Annotated[str, Form(max_length=1000)] = "",
+        new_password: Annotated[str, Form(max_length=1000)] = "",
+        new_again: Annotated[str, Form(max_length=1000)] = "",
+    ) -> Response:
+        user = current(request)
+        if user is None:
+            return _redirect("/staff/login")
+        if not csrf_ok(user, csrf):
+            return pages.render("staff_message.html", 403, user=user, message="csrf")
+        address = client_address(request)
+        # A wrong current password is a guess at it, like a failed sign-in: same budget.
+        key = f"signin:{address}"
+        blocked = peek(engine, key, limits.signin_failures_per_15min, 900, now())
+        if not blocked.allowed:
+            return password_page(
+                user, 429, throttled=True, headers={"Retry-After": str(blocked.retry_after_s)}
+            )
+        try:
+            change_password(
+                engine, user.user_id, current_password, new_password, new_again,
+                keep_token=request.cookies.get(SESSION_COOKIE), address=address, now=now(),
+            )  # fmt: skip
+        except WrongPassword as exc:
+            hit(engine, key, limits.signin_failures_per_15min, 900, now())
+            return password_page(user, 401, error=exc.words)
+        except AccountError as exc:
+            return password_page(user, 422, error=exc.words)
+        return _redirect("/staff/password?done=1")
+
+    def people_page(user: SignedIn, status_code: int = 200, **context: Any) -> Response:
+        return pages.render(
+            "staff_people.html", status_code, user=user, people=list_staff(engine, now()),
+            min_password=MIN_PASSWORD, **context,
+        )  # fmt: skip
+
+    @app.get("/staff/people", include_in_schema=False)
+    def people(
+        request: Request,
+        done: Annotated[str, Query(max_length=20)] = "",
+        name: Annotated[str, Query(max_length=64)] = "",
+    ) -> Response:
+        user = current(request)
+        if user is None:
+            return _redirect("/staff/login")
+        if not user.admin:
+            return pages.render("staff_message.html", 403, user=user, message="admin_only")
+        return people_page(user, done=done, done_name=name)
+
+    def people_change(
+        request: Request,
+        csrf: str,
+        done: str,
+        name: str,
+        change: Callable[[AccountActor, str], None],
+    ) -> Response:
+        """An admin's change to someone's account, then back to the list saying what was done."""
+        user = current(request)
+        if user is None:
+            return _redirect("/staff/login")
+        if not user.admin:
+            return pages.render("staff_message.html", 403, user=user, message="admin_only")
+        if not csrf_ok(user, csrf):
+            return pages.render("staff_message.html", 403, user=user, message="csrf")
+        try:
+            change(AccountActor("staff", user.name), client_address(request))
+        except AccountError as exc:
+            return people_page(user, 422, error=exc.words)
+        return _redirect(f"/staff/people?done={done}&name={quote(name)}")
+
+    @app.post("/staff/people/disable", include_in_schema=False)
+    def people_disable(
+        request: Request,
+        csrf: Annotated[str, Form(max_length=200)] = "",
+        name: Annotated[str, Form(max_length=64)] = "",
+    ) -> Response:
+        def change(actor: AccountActor, address: str) -> None:
+            set_active(engine, actor, name, False, address=address, now=now())
+
+        return people_change(request, csrf, "disabled", name, change)
+
+    @app.post("/staff/people/enable", include_in_schema=False)
+    def people_enable(
+        request: Request,
+        csrf: Annotated[str, Form(max_length=200)] = "",
+        name: Annotated[str, Form(max_length=64)] = "",
+    ) -> Response:
+        def change(actor: AccountActor, address: str) -> None:
+            set_active(engine, actor, name, True, address=address, now=now())
+
+        return people_change(request, csrf, "enabled", name, change)
+
+    @app.post("/staff/people/password", include_in_schema=False)
+    def people_password(
+        request: Request,
+        csrf: Annotated[str, Form(max_length=200)] = "",
+        name: Annotated[str, Form(max_length=64)] = "",
+        new_password: Annotated[str, Form(max_length=1000)] = "",
+        new_again: Annotated[str, Form(max_length=1000)] = "",
+    ) -> Response:
+        def change(actor: AccountActor, address: str) -> None:
+            reset_password(engine, actor, name, new_password, new_again, address=address, now=now())
+
+        return people_change(request, csrf, "password", name, change)
 
     @app.get("/staff/audit", include_in_schema=False)
     def audit_log(request: Request, before: Annotated[int | None, Query(ge=1)] = None) -> Response:
