@@ -69,8 +69,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+# Two workers, one test file each at a time (a file's fixtures stay in one process): most
+# of the suite waits on subprocesses, browsers and servers, so two halve the wall time on
+# two cores. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
+
 test: lint emulator bundle-env
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 printouts: $(STAMP) emulator
 	$(PY) -m devtools.printouts docs/printouts
@@ -78,6 +83,8 @@ printouts: $(STAMP) emulator
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m devtools.screenshots docs/screenshots
 	$(PY) -m devtools.lan_screenshots docs/screenshots
+	PPP_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
+		tests/web/test_status_pages.py tests/web/test_staff_accounts_page.py
 
 # The call clips in resources/voice/ (espeak-ng's Indonesian voice; resources/voice/README.md).
 voice: $(RUNTIME_STAMP)

@@ -1,7 +1,8 @@
 """Staff accounts in a real browser (Debian's chromium) against the real reference server
 on loopback: an admin changes their own password through the form, then opens the staff
-accounts page. The screenshots ``docs/screenshots/status-staff-password-1366x768.png`` and
-``status-staff-people-1366x768.png`` are taken on the way.
+accounts page. The screenshots ``status-staff-password-1366x768.png`` and
+``status-staff-people-1366x768.png`` are taken on the way (where ``shot`` writes: see
+tests/web/test_status_pages.py).
 """
 
 from __future__ import annotations

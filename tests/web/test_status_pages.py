@@ -3,12 +3,15 @@ the real reference server on loopback.
 
 A staff officer signs in, finds the request in the list, sets it ready with a pickup place;
 the resident's phone opens ``/s/<code>`` from the receipt's QR, reads "Selesai, siap
-diambil", types the last 4 digits of the NIK and reads where to go. The screenshots in
-``docs/screenshots/status-*.png`` are taken on the way.
+diambil", types the last 4 digits of the NIK and reads where to go. Screenshots are taken
+on the way: into a scratch folder, or into ``docs/screenshots/status-*.png`` when
+``PPP_SCREENSHOT_DIR`` names that folder (``make screenshots`` does).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +32,10 @@ from tests.integration.conftest import ThreadServer
 from tests.integration.test_status_server import NAME, NIK, PASSWORD, service_request
 from tests.web.conftest import resize
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOTS = Path(
+    os.environ.get("PPP_SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "ppp-status-shots"
+)
+"""Where ``shot`` writes; a test run leaves the committed pictures alone."""
 CODE = "7KQ2-M9XD-4T1B"
 PLACE = "Loket 3, MPP Banyuwangi (Jl. Ahmad Yani 100)"
 
