@@ -31,6 +31,16 @@ def make_app(data_dir: Path, printouts: Path) -> KioskApp:
     return build_app(settings, catalogue=load_catalogue(CATALOGUE_DIR))
 
 
+@pytest.fixture(autouse=True)
+def fresh_call_out_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without the app's shared call-out view: a view an earlier test handed
+    to qtbot is deleted only when Qt gets round to it, and a later test must not be given
+    that dying view (``kiosk.ui.console.callout.shared_callout``)."""
+    from kiosk.ui.console import callout
+
+    monkeypatch.setattr(callout, "_shared", None)
+
+
 @pytest.fixture
 def printouts(tmp_path: Path) -> Path:
     return tmp_path / "printouts"
