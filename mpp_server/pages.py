@@ -25,6 +25,9 @@ _MONTHS_LONG = (
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
 
+ROLE_WORDS = {"officer": ("Petugas", "Officer"), "admin": ("Admin", "Admin")}
+"""A staff role as the pages name it (Bahasa Indonesia, English)."""
+
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
@@ -130,7 +133,10 @@ class Pages:
             wib=wib_time, long_date=long_date, answer=answer_text, service=names.service
         )
         self.env.globals.update(
-            status_words=status_words, outpost_name=names.outpost, STATUS_WORDS=STATUS_WORDS
+            status_words=status_words,
+            outpost_name=names.outpost,
+            STATUS_WORDS=STATUS_WORDS,
+            ROLE_WORDS=ROLE_WORDS,
         )
 
     def render(
