@@ -3,23 +3,20 @@
 A kiosk in a market can be stolen: the database alone, or a backup of it, reveals no NIK.
 
 Stored form: ``v1:`` + base64(12-byte nonce + ciphertext + 16-byte tag), the record's id as
-associated data, so an answer copied onto another record does not decrypt. PyCryptodome does
-the AES-GCM: it costs the bundle half a megabyte, where a general crypto toolkit cost twelve.
+associated data, so an answer copied onto another record does not decrypt
+(:class:`sync.sealed.RecordSeal`, which the server's answers at rest use too). PyCryptodome
+does the AES-GCM: it costs the bundle half a megabyte, where a general crypto toolkit cost
+twelve.
 """
 
 from __future__ import annotations
 
-import base64
-import secrets
 from pathlib import Path
 
-from Crypto.Cipher import AES
-
 from kiosk.store.db import StoreError
+from sync.sealed import RecordSeal
 
 PREFIX = "v1:"
-NONCE_BYTES = 12
-TAG_BYTES = 16
 
 
 class AnswerKeyError(StoreError):
@@ -31,7 +28,7 @@ class AnswerCipher:
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
             raise ValueError("the answer key must be 32 bytes")
-        self._key = bytes(key)
+        self._seal = RecordSeal(key, PREFIX)
 
     @classmethod
     def from_key_file(cls, path: Path) -> AnswerCipher:
@@ -47,15 +44,8 @@ class AnswerCipher:
             keys.create(new_key())
         return cls(keys.read())
 
-    def _gcm(self, nonce: bytes, record_id: str):
-        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)
-        cipher.update(record_id.encode())
-        return cipher
-
     def encrypt(self, plaintext: str, record_id: str) -> str:
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        sealed, tag = self._gcm(nonce, record_id).encrypt_and_digest(plaintext.encode("utf-8"))
-        return PREFIX + base64.b64encode(nonce + sealed + tag).decode("ascii")
+        return self._seal.seal(plaintext.encode("utf-8"), record_id)
 
     @staticmethod
     def is_sealed(stored: str) -> bool:
@@ -64,11 +54,4 @@ class AnswerCipher:
 
     def decrypt(self, stored: str, record_id: str) -> str:
         """The plaintext; ValueError if it is not ours, was altered or belongs to another record."""
-        if not stored.startswith(PREFIX):
-            raise ValueError("not an encrypted answer")
-        raw = base64.b64decode(stored[len(PREFIX) :], validate=True)
-        if len(raw) < NONCE_BYTES + TAG_BYTES:
-            raise ValueError("encrypted answer too short")
-        nonce, sealed, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
-        # decrypt_and_verify raises ValueError ("MAC check failed") on any mismatch
-        return self._gcm(nonce, record_id).decrypt_and_verify(sealed, tag).decode("utf-8")
+        return self._seal.open(stored, record_id).decode("utf-8")
