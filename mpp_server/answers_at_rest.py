@@ -7,7 +7,8 @@ do, when a request is shown.
 
 Stored form: the payload's ``answers`` value becomes ``sealed:v1:`` + base64(12-byte nonce +
 ciphertext + 16-byte tag) of the answers' canonical JSON, the record's id as associated
-data, so a sealed blob copied onto another row does not open. Everything else in the
+data, so a sealed blob copied onto another row does not open (:class:`sync.sealed.RecordSeal`,
+as the kiosk seals the answers in its store). Everything else in the
 payload (service, ticket, tracking code, status secret) stays readable for the figures.
 
 The key file holds the 32-byte key as 64 hex digits (``mpp-server new-answers-key PATH``
@@ -17,7 +18,6 @@ database.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -25,15 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from Crypto.Cipher import AES
-
 from sync.protocol import canonical_json
+from sync.sealed import KEY_BYTES, RecordSeal
 
 ENV_ANSWERS_KEY_FILE = "MPP_ANSWERS_KEY_FILE"
 PREFIX = "sealed:v1:"
-KEY_BYTES = 32
-NONCE_BYTES = 12
-TAG_BYTES = 16
 UNREADABLE = (
     "Jawaban tidak dapat dibaca dengan kunci server ini",
     "The answers cannot be read with this server's key",
@@ -49,33 +45,15 @@ class AnswersCipher:
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("the answers key must be 32 bytes")
-        self._key = bytes(key)
-
-    def _gcm(self, nonce: bytes, record_id: str):  # noqa: ANN202 - a PyCryptodome GCM object
-        cipher = AES.new(self._key, AES.MODE_GCM, nonce=nonce, mac_len=TAG_BYTES)
-        cipher.update(record_id.encode("utf-8"))
-        return cipher
+        self._seal = RecordSeal(key, PREFIX)
 
     def seal(self, answers: Any, record_id: str) -> str:
         """The answers (any JSON value) as a sealed string bound to ``record_id``."""
-        nonce = secrets.token_bytes(NONCE_BYTES)
-        sealed, tag = self._gcm(nonce, record_id).encrypt_and_digest(canonical_json(answers))
-        return PREFIX + base64.b64encode(nonce + sealed + tag).decode("ascii")
+        return self._seal.seal(canonical_json(answers), record_id)
 
     def open(self, stored: str, record_id: str) -> Any:
         """The answers; ValueError if not sealed by this key for this record, or altered."""
-        if not is_sealed(stored):
-            raise ValueError("not sealed answers")
-        try:
-            raw = base64.b64decode(stored[len(PREFIX) :], validate=True)
-        except ValueError:
-            raise ValueError("sealed answers are not base64") from None
-        if len(raw) < NONCE_BYTES + TAG_BYTES:
-            raise ValueError("sealed answers too short")
-        nonce, sealed, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
-        # decrypt_and_verify raises ValueError ("MAC check failed") on any mismatch
-        plain = self._gcm(nonce, record_id).decrypt_and_verify(sealed, tag)
-        return json.loads(plain)
+        return json.loads(self._seal.open(stored, record_id))
 
 
 def is_sealed(value: Any) -> bool:

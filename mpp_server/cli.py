@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mpp_server.answers_at_rest import ENV_ANSWERS_KEY_FILE
 from mpp_server.db import DEFAULT_DATABASE_URL
@@ -17,6 +18,9 @@ from mpp_server.transport import (
     DEFAULT_KEEP_ALIVE_S,
     DEFAULT_LIMIT_CONCURRENCY,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ENV_DATABASE_URL = "MPP_DATABASE_URL"
 ENV_CATALOG_DIR = "MPP_CATALOG_DIR"
@@ -127,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
         f"{DEFAULT_RETENTION_DAYS})",
     )  # fmt: skip
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+
+    seal = command(
+        "seal-answers",
+        "encrypt the residents' answers stored in clear (before the server had an answers key)",
+    )
+    seal.add_argument(
+        "--answers-key-file", type=Path, default=None, metavar="PATH",
+        help=f"the key `serve` uses (default ${ENV_ANSWERS_KEY_FILE})",
+    )  # fmt: skip
+    seal.add_argument("--dry-run", action="store_true", help="count, change nothing")
     return parser
 
 
@@ -256,6 +270,54 @@ def _purge(args: argparse.Namespace, url: str, parser: argparse.ArgumentParser) 
     return EXIT_OK
 
 
+def _seal_answers(args: argparse.Namespace, url: str) -> int:
+    from mpp_server.answers_at_rest import AnswersKeyError, read_key_file
+    from mpp_server.db import open_engine
+    from mpp_server.seal_existing import seal_stored_answers
+
+    path = args.answers_key_file or os.environ.get(ENV_ANSWERS_KEY_FILE)
+    if not path:
+        _say(
+            f"mpp-server: no answers key: give the one `serve` uses with --answers-key-file "
+            f"PATH or ${ENV_ANSWERS_KEY_FILE} (`mpp-server new-answers-key PATH` makes one); "
+            "nothing changed"
+        )
+        return EXIT_REFUSED
+    try:
+        cipher = read_key_file(Path(path))
+    except AnswersKeyError as exc:
+        _say(f"mpp-server: {exc}; nothing changed")
+        return EXIT_REFUSED
+    engine = open_engine(url)
+    try:
+        done = seal_stored_answers(engine, cipher, dry_run=args.dry_run)
+    finally:
+        engine.dispose()
+    noun = "record" if done.sealed == 1 else "records"
+    verb = "would seal" if args.dry_run else "sealed"
+    sys.stdout.write(
+        f"{verb} {done.sealed} {noun}; {done.already_sealed} already sealed; "
+        f"{done.without_answers} without answers\n"
+    )
+    return EXIT_OK
+
+
+def _warn_of_clear_answers(engine: Engine) -> None:
+    """One line at start-up when a server with a key still holds answers in clear."""
+    from mpp_server.seal_existing import count_clear_answers
+
+    count = count_clear_answers(engine)
+    if count:
+        import logging
+
+        logging.getLogger("mpp_server").warning(
+            "WARNING: %d %s residents' answers IN CLEAR (stored before the answers key was "
+            "set); encrypt them with `mpp-server seal-answers`",
+            count,
+            "record holds" if count == 1 else "records hold",
+        )
+
+
 def _new_answers_key(path: Path) -> int:
     from mpp_server.answers_at_rest import new_key_file
 
@@ -348,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL
     if args.command == "purge":
         return _purge(args, url, parser)
+    if args.command == "seal-answers":
+        return _seal_answers(args, url)
     if args.command in ACCOUNT_COMMANDS:
         return _account_command(args, url)
     if args.command != "serve":
@@ -362,11 +426,16 @@ def main(argv: list[str] | None = None) -> int:
     from mpp_server.answers_at_rest import AnswersKeyError
 
     try:
-        _answers_cipher()  # refuse a bad key before the workers start, not in each
+        cipher = _answers_cipher()  # refuse a bad key before the workers start, not in each
     except AnswersKeyError as exc:
         _say(f"mpp-server: {exc}; not started")
         return EXIT_REFUSED
-    open_engine(url).dispose()  # migrate the schema once, before the workers start
+    engine = open_engine(url)  # migrate the schema once, before the workers start
+    try:
+        if cipher is not None:
+            _warn_of_clear_answers(engine)
+    finally:
+        engine.dispose()
     os.environ[ENV_DATABASE_URL] = url
     if args.catalog_dir:
         os.environ[ENV_CATALOG_DIR] = str(args.catalog_dir)

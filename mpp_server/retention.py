@@ -76,7 +76,7 @@ def purge_answers(
     after = ""
     while True:
         with Session(engine) as session, session.begin():
-            _erase_for_real(session)
+            erase_for_real(session)
             page = session.execute(
                 due.where(StoredRecord.id > after).order_by(StoredRecord.id).limit(_PAGE)
             ).all()
@@ -96,7 +96,7 @@ def purge_answers(
                     )
                 )
     if count and not dry_run:
-        _checkpoint(engine)
+        checkpoint_wal(engine)
     with Session(engine) as session:
         kept = session.scalar(
             select(func.count()).select_from(StoredRecord).where(*old, still_open)
@@ -104,13 +104,13 @@ def purge_answers(
     return PurgeSummary(requests=count, before_day=before_day, kept_open=kept or 0)
 
 
-def _erase_for_real(session: Session) -> None:
+def erase_for_real(session: Session) -> None:
     """SQLite keeps a changed row's old bytes in the page's free space unless told not to."""
     if session.get_bind().dialect.name == "sqlite":
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
 
 
-def _checkpoint(engine: Engine) -> None:
+def checkpoint_wal(engine: Engine) -> None:
     """Fold the WAL into the file and empty it, so no old page image outlives the purge."""
     if engine.dialect.name != "sqlite":
         return  # PostgreSQL: VACUUM reclaims the old row versions (see the admin guide)
@@ -121,4 +121,11 @@ def _checkpoint(engine: Engine) -> None:
         connection.close()
 
 
-__all__ = ["DEFAULT_RETENTION_DAYS", "PurgeSummary", "purge_answers", "purged_payload"]
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "PurgeSummary",
+    "checkpoint_wal",
+    "erase_for_real",
+    "purge_answers",
+    "purged_payload",
+]
