@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from kiosk.bootstrap import KioskApp, open_or_exit
 from kiosk.clock import as_utc, to_wib
 from kiosk.usecases.clock_check import ClockStatus, clock_status, skew_words, warning_lines
 from kiosk.usecases.privacy import RetentionForecast, retention_forecast
+from kiosk.usecases.status import last_heard_at, statuses_held
 from sync.client import SyncAuthError, SyncClient, SyncError
 from sync.lock import PushAlreadyRunning
 from sync.puller import PullProgress, pull_statuses
@@ -71,6 +73,13 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    """Progress is drawn only for a person at a terminal; a log or a pipe gets the summary
+    line alone, not a trail of redrawn bars."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 class ProgressBar:
     """The push's progress on stderr, drawn by tqdm: records, records/s, time left.
 
@@ -90,6 +99,7 @@ class ProgressBar:
                 bar_format="{bar:30} {n_fmt}/{total_fmt} records  {rate_fmt}  ETA {remaining}",
                 ascii=".#",
                 mininterval=0.1,
+                disable=not _is_terminal(self.stream),
             )
         self._bar.update(progress.done - self._bar.n)
 
@@ -195,10 +205,17 @@ def _status(app: KioskApp, args: argparse.Namespace) -> int:
     status = app.outbox.status()
     forecast = retention_forecast(app.context, app.settings.retention_days)
     clock = clock_status(app.context)
+    heard = last_heard_at(app.context)
+    held = statuses_held(app.context)
     if args.json:
         data = {"kiosk_id": app.settings.kiosk_id, **asdict(status)}
         data["last_success_at"] = _utc_iso(status.last_success_at)
-        data.update(retention=forecast.as_dict(), clock=clock.as_dict())
+        data.update(
+            statuses_held=held,
+            last_pull_at=None if heard is None else heard.isoformat(),
+            retention=forecast.as_dict(),
+            clock=clock.as_dict(),
+        )
         sys.stdout.write(json.dumps(data) + "\n")
         return EXIT_OK
     out = sys.stdout
@@ -212,6 +229,8 @@ def _status(app: KioskApp, args: argparse.Namespace) -> int:
     out.write(_line("last success", _wib(status.last_success_at)))
     if status.last_error:
         out.write(_line("last error", status.last_error))
+    out.write(_line("statuses held", held))
+    out.write(_line("last pull", _wib(None if heard is None else heard.isoformat())))
     out.write(clock_lines(clock))
     out.write(retention_lines(forecast))
     return EXIT_OK
@@ -351,8 +370,10 @@ class PullBar:
                 unit=" changes",
                 bar_format="{n_fmt} status changes  {rate_fmt}  {postfix}",
                 mininterval=0.1,
+                disable=not _is_terminal(self.stream),
             )
-        self._bar.set_postfix_str(f"{progress.pages} pages, {progress.applied} new", refresh=False)
+        pages = f"{progress.pages} page{'' if progress.pages == 1 else 's'}"
+        self._bar.set_postfix_str(f"{pages}, {progress.applied} new", refresh=False)
         self._bar.update(progress.changes - self._bar.n)
 
     def __enter__(self) -> PullBar:
@@ -407,6 +428,17 @@ def _pull(app: KioskApp, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (``kiosk-sync status | head -3``): stop quietly, as Python's
+        # signal documentation advises, with no traceback from the flush at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILED
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     app = _load_app(args)
     try:

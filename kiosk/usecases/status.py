@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kiosk.clock import Clock, as_utc, utc_now
 from kiosk.store.models import (
@@ -143,6 +143,12 @@ def last_heard_at(ctx: KioskContext) -> datetime | None:
     with ctx.uow(read_only=True) as uow:
         stored = read_state(uow.session, LAST_HEARD_KEY)
     return None if stored is None else as_utc(datetime.fromisoformat(stored))
+
+
+def statuses_held(ctx: KioskContext) -> int:
+    """How many requests this kiosk holds a status for (pulled from the server)."""
+    with ctx.uow(read_only=True) as uow:
+        return uow.session.scalar(select(func.count()).select_from(RequestStatus)) or 0
 
 
 # -- the lookup -------------------------------------------------------------------------

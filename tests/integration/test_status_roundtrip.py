@@ -5,6 +5,8 @@ resident's lookup at the kiosk (and the phone page the receipt's QR opens) shows
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import time
@@ -188,7 +190,9 @@ def seed_week(database_url: str, requests: int) -> None:
         engine.dispose()
 
 
-def test_a_week_offline_catches_up_in_one_kiosk_sync_pull(any_server, kiosk, tmp_path, capsys):
+def test_a_week_offline_catches_up_in_one_kiosk_sync_pull(
+    any_server, kiosk, tmp_path, capsys, monkeypatch
+):
     from kiosk.sync_cli import main
 
     seed_week(any_server.database_url, 600)  # 1,200 changes: two pages of 1,000
@@ -200,14 +204,31 @@ def test_a_week_offline_catches_up_in_one_kiosk_sync_pull(any_server, kiosk, tmp
         encoding="utf-8",
     )
 
-    assert main(["--config", str(config), "pull", "--only", "statuses"]) == 0
+    assert main(["--config", str(config), "status"]) == 0
+    before = capsys.readouterr().out
+    assert re.search(r"^statuses held 0$", before, re.M) and re.search(
+        r"^last pull {5}never$", before, re.M
+    ), before
+
+    with monkeypatch.context() as terminal:
+        terminal.setattr("kiosk.sync_cli._is_terminal", lambda stream: True)
+        assert main(["--config", str(config), "pull", "--only", "statuses"]) == 0
     shown = capsys.readouterr()
     assert main(["--config", str(config), "pull", "--only", "statuses"]) == 0
-    second = capsys.readouterr().out
+    second = capsys.readouterr()
 
     assert "1200 changes in 2 pages, 1200 new, 0 already held" in shown.out
-    assert "status changes" in shown.err  # the progress line
-    assert "0 changes in 1 page, 0 new" in second
+    assert "status changes" in shown.err and "2 pages, 1200 new" in shown.err  # the progress
+    assert "0 changes in 1 page, 0 new" in second.out
+    assert "status changes" not in second.err  # not a terminal: the summary line alone
+
+    assert main(["--config", str(config), "status"]) == 0
+    after = capsys.readouterr().out
+    assert re.search(r"^statuses held 600$", after, re.M), after
+    assert re.search(r"^last pull {5}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d WIB$", after, re.M), after
+    assert main(["--config", str(config), "status", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["statuses_held"] == 600 and data["last_pull_at"].endswith("+00:00")
     view = lookup(kiosk.context, "W599-4AAA-0599")
     assert (view.state, view.status, view.version) == ("status", "in_process", 2)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import socket
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -36,10 +38,11 @@ def seed(config: Path, count: int) -> None:
     app.close()
 
 
-def test_push_shows_progress_and_a_summary_then_status(server, tmp_path, capsys):
+def test_push_shows_progress_and_a_summary_then_status(server, tmp_path, capsys, monkeypatch):
     config = write_config(tmp_path, server.url, server.add_kiosk("k-rogojampi-1"))
     seed(config, 450)
 
+    monkeypatch.setattr("kiosk.sync_cli._is_terminal", lambda stream: True)
     assert main(["--config", str(config), "push"]) == 0
     out, err = capsys.readouterr()
     assert "450/450 records" in err and "rec/s" in err and "ETA" in err
@@ -154,3 +157,28 @@ def test_status_times_carry_their_zone_and_labels_line_up(server, tmp_path, caps
     assert (labels["pending"], labels["sent"], labels["dead"]) == ("0", "2", "0")
     for line in lines:  # every value starts in the same column
         assert re.match(r"^[a-zA-Z ]{13} \S", line), line
+
+
+def test_a_push_into_a_log_gets_the_summary_without_a_progress_bar(server, tmp_path, capsys):
+    config = write_config(tmp_path, server.url, server.add_kiosk("k-rogojampi-1"))
+    seed(config, 120)
+
+    assert main(["--config", str(config), "push"]) == 0  # stderr is not a terminal here
+    out, err = capsys.readouterr()
+    assert "accepted           120" in out
+    assert "records" not in err and "\r" not in err, err
+
+
+def test_status_into_a_closed_pipe_stops_quietly(tmp_path):
+    """``kiosk-sync status | head -1``: the reader has gone before the status is written."""
+    config = write_config(tmp_path, "http://127.0.0.1:9", "token")
+    reader_gone = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.sync_cli", "--config", str(config), "status"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    reader_gone.stdout.close()  # before the child has started, let alone written
+    err = reader_gone.stderr.read().decode()
+    reader_gone.stderr.close()
+    assert reader_gone.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
