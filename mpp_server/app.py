@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from mpp_server.accounts import find_backoffice
 from mpp_server.answers_at_rest import AnswersCipher
 from mpp_server.catalog import CatalogSource
 from mpp_server.db import find_kiosk, open_engine
@@ -213,6 +214,13 @@ def create_app(
             kiosk = find_kiosk(session, token)
             if kiosk is not None:
                 session.expunge(kiosk)
+            elif find_backoffice(session, token) is not None:
+                raise ApiError(
+                    403,
+                    "forbidden",
+                    "a back-office token cannot use the kiosks' sync API; it sets request "
+                    "statuses (/api/v1/requests/<code>/status)",
+                )
         if kiosk is None:
             raise ApiError(401, "unauthorized", "unknown token", {"WWW-Authenticate": "Bearer"})
         if not kiosk.active:

@@ -410,6 +410,9 @@ def test_the_back_office_sets_a_status_and_a_kiosk_token_cannot(server):
     assert answer.status_code == 200, answer.text
     change = StatusChange.model_validate(answer.json())
     assert (change.status, change.version, change.pickup_place) == ("ready", 2, "Loket 2")
+    # and the other way round: the back office's token is not a kiosk's, and is told so
+    feed = server.backoffice.get(f"{server.url}/api/v1/status-changes")
+    assert feed.status_code == 403 and "back-office token" in feed.json()["detail"]
     assert ("simpel", "set_status", "received -> ready (v2)") in audit_rows(server)
 
     refused = server.backoffice.post(url, json={"status": "in_process"})
