@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from mpp_server.db import hash_token
@@ -28,6 +28,11 @@ MAX_FAILED_SIGNINS = 5
 LOCKOUT = timedelta(minutes=15)
 SESSION_LIFETIME = timedelta(hours=10)
 """A working day: staff sign in once a morning."""
+
+ACCOUNT_DISABLED = "account disabled"
+AMBIGUOUS_NAME = "ambiguous name"
+"""The details of a failed sign-in by a disabled account, and by a name that matches several
+users (letter case aside); the audit page words them (mpp_server.pages)."""
 
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -101,8 +106,8 @@ def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
         raise AccountError(f"unknown role {role!r}: officer or admin")
     password_hash = _new_password_hash(password, password)
     with Session(engine) as session, session.begin():
-        if session.scalars(select(StaffUser).where(StaffUser.name == name)).first():
-            raise AccountError(f"staff user {name} already exists; nothing changed")
+        if existing := _staff_like(session, name):
+            raise AccountError(f"staff user {existing[0].name} already exists; nothing changed")
         now = datetime.now(UTC)
         session.add(
             StaffUser(
@@ -126,13 +131,60 @@ def add_backoffice(engine: Engine, name: str) -> str:
     token = secrets.token_urlsafe(32)
     with Session(engine) as session, session.begin():
         if session.get(BackOfficeClient, name) is not None:
-            raise AccountError(f"back-office client {name} already exists; nothing changed")
+            raise AccountError(
+                f"back-office client {name} already exists; nothing changed. To give it a new "
+                f"token run `mpp-server rotate-backoffice {name}`"
+            )
         now = datetime.now(UTC)
         session.add(
             BackOfficeClient(name=name, token_hash=hash_token(token), active=True, created_at=now)
         )
         audit(session, now, "admin", "cli", "add_backoffice", detail=name)
     return token
+
+
+def _backoffice_named(session: Session, name: str) -> BackOfficeClient:
+    client = session.get(BackOfficeClient, name[:64])
+    if client is None:
+        raise AccountError(
+            f"no back-office client {name!r} (`mpp-server list-backoffice`); nothing changed"
+        )
+    return client
+
+
+def revoke_backoffice(engine: Engine, actor: AccountActor, name: str, *, now: datetime) -> bool:
+    """Its token stops working at once; False if it was revoked already (nothing changed)."""
+    with Session(engine) as session, session.begin():
+        client = _backoffice_named(session, name)
+        if not client.active:
+            return False
+        client.active = False
+        audit(session, now, actor.kind, actor.name, "revoke_backoffice", detail=client.name)
+        return True
+
+
+def rotate_backoffice(engine: Engine, actor: AccountActor, name: str, *, now: datetime) -> str:
+    """A new token for a client (returned once, only its hash kept); the old one stops
+    working, and a revoked client is active again."""
+    token = secrets.token_urlsafe(32)
+    with Session(engine) as session, session.begin():
+        client = _backoffice_named(session, name)
+        client.token_hash, client.active = hash_token(token), True
+        audit(session, now, actor.kind, actor.name, "rotate_backoffice", detail=client.name)
+    return token
+
+
+@dataclass(frozen=True)
+class BackOfficeRow:
+    name: str
+    active: bool
+    created_at: datetime
+
+
+def list_backoffice(engine: Engine) -> list[BackOfficeRow]:
+    with Session(engine) as session:
+        clients = session.scalars(select(BackOfficeClient).order_by(BackOfficeClient.name))
+        return [BackOfficeRow(c.name, c.active, c.created_at) for c in clients]
 
 
 def find_backoffice(session: Session, token: str) -> BackOfficeClient | None:
@@ -194,13 +246,21 @@ def _aware(moment: datetime | None) -> datetime | None:
 def sign_in(
     engine: Engine, name: str, password: str, *, address: str | None, now: datetime
 ) -> SignInResult:
-    """A new session token, or none. After MAX_FAILED_SIGNINS wrong passwords in a row the
-    account is locked for LOCKOUT (even the right password is refused meanwhile)."""
+    """A new session token, or none. The name is matched letter case aside (a name several
+    users share that way signs nobody in). After MAX_FAILED_SIGNINS wrong passwords in a row
+    the account is locked for LOCKOUT (even the right password is refused meanwhile)."""
     with Session(engine) as session, session.begin():
-        user = session.scalars(select(StaffUser).where(StaffUser.name == name[:64])).first()
+        found = _staff_like(session, name)
+        user = found[0] if len(found) == 1 else None
         if user is None or not user.active:
             check_password(password, _DUMMY_HASH)
-            audit(session, now, "staff", name[:64] or "-", "sign_in_failed", address=address)
+            detail = (
+                ACCOUNT_DISABLED if user is not None
+                else AMBIGUOUS_NAME if found
+                else None
+            )  # fmt: skip
+            actor = user.name if user is not None else name[:64] or "-"
+            audit(session, now, "staff", actor, "sign_in_failed", detail=detail, address=address)
             return SignInResult()
         locked = _aware(user.locked_until)
         if locked is not None and locked > now:
@@ -281,14 +341,36 @@ def _new_password_hash(new: str, again: str) -> str:
     return hash_password(new)
 
 
+def _staff_like(session: Session, name: str) -> list[StaffUser]:
+    """The staff users named ``name``, letter case aside (as the kiosk's operators are):
+    one, none, or — in a database from before this rule — several."""
+    if not name.isascii():  # stored names are ASCII; keep str.lower's Unicode folds out
+        return []
+    return list(
+        session.scalars(
+            select(StaffUser).where(func.lower(StaffUser.name) == name[:64].lower())
+        ).all()
+    )
+
+
 def _staff_named(session: Session, name: str) -> StaffUser:
-    user = session.scalars(select(StaffUser).where(StaffUser.name == name[:64])).first()
-    if user is None:
+    found = _staff_like(session, name)
+    if not found:
         raise AccountError(
             f"no staff user {name!r}; nothing changed",
             (f"Tidak ada petugas bernama {name}", f"No staff user named {name}"),
         )
-    return user
+    if len(found) > 1:
+        spellings = ", ".join(sorted(user.name for user in found))
+        raise AccountError(
+            f"the staff name {name!r} is ambiguous: {spellings} differ only in letter case; "
+            "nothing changed",
+            (
+                f"Nama {name} ganda: {spellings} hanya berbeda huruf besar/kecil",
+                f"The name {name} is ambiguous: {spellings} differ only in letter case",
+            ),
+        )
+    return found[0]
 
 
 def _end_sessions(session: Session, user_id: int, *, keep_token: str | None = None) -> None:
@@ -433,10 +515,13 @@ def list_staff(engine: Engine, now: datetime) -> list[StaffRow]:
 
 
 __all__ = [
+    "ACCOUNT_DISABLED",
+    "AMBIGUOUS_NAME",
     "CLI",
     "ROLES",
     "AccountActor",
     "AccountError",
+    "BackOfficeRow",
     "SignedIn",
     "StaffRow",
     "WrongPassword",
@@ -447,8 +532,11 @@ __all__ = [
     "check_password",
     "find_backoffice",
     "hash_password",
+    "list_backoffice",
     "list_staff",
     "reset_password",
+    "revoke_backoffice",
+    "rotate_backoffice",
     "session_user",
     "set_active",
     "sign_in",

@@ -5,7 +5,6 @@ catalogue folder), so several processes behind a load balancer on one PostgreSQL
 as one server.
 """
 
-import html
 import json
 import zlib
 from collections import Counter
@@ -31,6 +30,7 @@ from mpp_server.catalog import CatalogSource
 from mpp_server.db import find_kiosk, open_engine
 from mpp_server.ingest import BadBatch, RecordValidator, ingest_batch
 from mpp_server.models import Kiosk, StoredRecord
+from mpp_server.pages import CatalogueNames, Pages
 from mpp_server.ratelimit import PublicLimits
 from sync.protocol import (
     _UUID,
@@ -386,6 +386,8 @@ def create_app(
             rows = session.scalars(query.order_by(StoredRecord.id).limit(limit)).all()
             return [StoredRecordView.model_validate(row, from_attributes=True) for row in rows]
 
+    pages = Pages(CatalogueNames(catalog))
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview() -> HTMLResponse:
         with Session(engine) as session:
@@ -406,7 +408,7 @@ def create_app(
                 .order_by(StoredRecord.day.desc(), StoredRecord.outpost)
                 .limit(2000)
             ).all()
-        return HTMLResponse(_overview_html(rows))
+        return pages.render("overview.html", rows=_overview_rows(rows), columns=_OVERVIEW_COLUMNS)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -423,7 +425,7 @@ def create_app(
         return app.openapi_schema
 
     _add_status_routes(
-        app, engine, catalog, kiosk_of, now, public_limits or PublicLimits(), answers_cipher
+        app, engine, pages, kiosk_of, now, public_limits or PublicLimits(), answers_cipher
     )
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.engine = engine
@@ -433,7 +435,7 @@ def create_app(
 def _add_status_routes(
     app: FastAPI,
     engine: Engine,
-    catalog: CatalogSource,
+    pages: Pages,
     kiosk_of: Callable[..., Kiosk],
     now: Callable[[], datetime],
     limits: PublicLimits,
@@ -444,13 +446,11 @@ def _add_status_routes(
 
     from fastapi.staticfiles import StaticFiles
 
-    from mpp_server.pages import CatalogueNames, Pages
     from mpp_server.public import add_public_pages
     from mpp_server.staff import add_staff_pages
     from mpp_server.status_api import add_status_api
 
     add_status_api(app, engine, kiosk_of, now)
-    pages = Pages(CatalogueNames(catalog))
     add_public_pages(app, engine, pages, limits, now)
     add_staff_pages(app, engine, pages, limits, now, answers_cipher)
     static = files("mpp_server") / "static"
@@ -603,7 +603,12 @@ async def _read_body(request: Request) -> bytes:
     return body
 
 
-def _overview_html(rows: list[Any]) -> str:
+_OVERVIEW_COLUMNS = (
+    "service_request", "ticket_event", "audit", "total", "corrected", "implausible",
+)  # fmt: skip
+
+
+def _overview_rows(rows: list[Any]) -> list[tuple[str, date, Counter[str]]]:
     """Counts per outpost and day, by kind and by time flag (mpp_server.record_day)."""
     table: dict[tuple[str, date], Counter[str]] = {}
     for outpost, day, kind, time_flag, count in rows:
@@ -612,28 +617,7 @@ def _overview_html(rows: list[Any]) -> str:
         counts["total"] += count
         if time_flag is not None:
             counts[time_flag] += count
-    columns = ("service_request", "ticket_event", "audit", "total", "corrected", "implausible")
-    lines = [
-        f"<tr><td>{html.escape(outpost)}</td><td>{day.isoformat()}</td>"
-        + "".join(f"<td>{counts[column]}</td>" for column in columns)
-        + "</tr>"
-        for (outpost, day), counts in table.items()
-    ]
-    body = "\n".join(lines) or '<tr><td colspan="8">Belum ada data / nothing yet</td></tr>'
-    return (
-        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
-        "<title>MPP Banyuwangi — data masuk</title>"
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.3em .8em;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}</style></head><body>"
-        "<h1>Data masuk per pos dan hari / Records received per outpost and day</h1>"
-        "<p>Jam dikoreksi / time corrected: filed by the kiosk's time plus its measured clock "
-        "skew. Jam tidak wajar / time implausible: filed under the day received, the kiosk's "
-        "time cannot be right.</p>"
-        "<table><tr><th>Outpost</th><th>Day (WIB)</th><th>Requests</th><th>Ticket events</th>"
-        "<th>Audit</th><th>Total</th><th>Time corrected</th><th>Time implausible</th></tr>"
-        f"\n{body}\n</table></body></html>"
-    )
+    return [(outpost, day, counts) for (outpost, day), counts in table.items()]
 
 
 __all__ = ["ApiError", "ServerHooks", "create_app"]

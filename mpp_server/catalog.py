@@ -9,10 +9,13 @@ from functools import cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.wib import WIB
 from sync.protocol import REASON_UNKNOWN_FORM, Catalog, Record, canonical_json
+
+if TYPE_CHECKING:
+    from forms import FormDefinition, Village
 
 
 def default_catalog_root() -> Traversable:
@@ -58,6 +61,25 @@ class CatalogSource:
         from forms import load_catalogue
 
         return load_catalogue(self.root)
+
+    def form(self, form_id: str | None, version: int | None) -> FormDefinition | None:
+        """The form version a record names, or None when this catalogue does not hold it
+        (an older kiosk's, a retired form, a record without a form)."""
+        if form_id is None or version is None:
+            return None
+        try:
+            return self._catalogue.form(form_id, version)
+        except KeyError:
+            return None
+
+    @cached_property
+    def villages(self) -> dict[str, Village]:
+        """Every outpost's villages by code (a village code is unique across Indonesia)."""
+        return {
+            village.code: village
+            for villages in self._catalogue.villages.values()
+            for village in villages
+        }
 
     def validate(self, record: Record) -> str | None:
         """Why a service request's answers are refused by its form version, or None."""

@@ -20,6 +20,8 @@ from mpp_server.transport import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy import Engine
 
 ENV_DATABASE_URL = "MPP_DATABASE_URL"
@@ -119,9 +121,19 @@ def _parser() -> argparse.ArgumentParser:
         "disable-staff", "stop a staff user signing in; ends their sessions at once"
     ).add_argument("name")
     command("enable-staff", "let a disabled staff user sign in again").add_argument("name")
+    command("list-staff", "the staff users, their roles, and who is disabled or locked")
     command(
         "add-backoffice", "register a back-office client of the status API; prints its token once"
     ).add_argument("name")
+    command(
+        "rotate-backoffice",
+        "give a back-office client a new token (printed once) and enable it; the old token "
+        "stops working",
+    ).add_argument("name")
+    command(
+        "revoke-backoffice", "stop a back-office client at once: its token stops working"
+    ).add_argument("name")
+    command("list-backoffice", "the back-office clients and whether they are active")
 
     purge = command("purge", "erase residents' answers older than the retention")
     purge.add_argument(
@@ -347,10 +359,34 @@ def _read_password() -> str:
         if first != getpass.getpass("Again: "):
             raise ValueError("the two passwords differ; nothing changed")
         return first
-    return sys.stdin.readline().rstrip("\r\n")
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:  # `</dev/null`, or an empty first line: not a short password, none at all
+        raise ValueError("no password was given on stdin; nothing changed")
+    return line
 
 
-ACCOUNT_COMMANDS = ("add-staff", "set-password", "disable-staff", "enable-staff", "add-backoffice")
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Columns as wide as their widest cell, two spaces apart."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        + "\n"
+        for row in [header, *rows]
+    )
+
+
+def _utc(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    from datetime import UTC
+
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+
+
+ACCOUNT_COMMANDS = (
+    "add-staff", "set-password", "disable-staff", "enable-staff", "list-staff",
+    "add-backoffice", "rotate-backoffice", "revoke-backoffice", "list-backoffice",
+)  # fmt: skip
 
 
 def _account_command(args: argparse.Namespace, url: str) -> int:
@@ -361,7 +397,11 @@ def _account_command(args: argparse.Namespace, url: str) -> int:
         AccountError,
         add_backoffice,
         add_staff,
+        list_backoffice,
+        list_staff,
         reset_password,
+        revoke_backoffice,
+        rotate_backoffice,
         set_active,
     )
     from mpp_server.db import open_engine
@@ -386,6 +426,33 @@ def _account_command(args: argparse.Namespace, url: str) -> int:
                 if enabled
                 else f"staff user {args.name} disabled: their sessions ended and they cannot "
                 f"sign in until `mpp-server enable-staff {args.name}`"
+            )
+        elif args.command == "list-staff":
+            rows = [
+                (p.name, p.role, "active" if p.active else "disabled", _utc(p.locked_until))
+                for p in list_staff(engine, datetime.now(UTC))
+            ]
+            sys.stdout.write(_table(("name", "role", "state", "locked until (UTC)"), rows))
+        elif args.command == "list-backoffice":
+            rows = [
+                (c.name, "active" if c.active else "revoked", _utc(c.created_at))
+                for c in list_backoffice(engine)
+            ]
+            sys.stdout.write(_table(("name", "state", "added (UTC)"), rows))
+        elif args.command == "revoke-backoffice":
+            if revoke_backoffice(engine, CLI, args.name, now=datetime.now(UTC)):
+                _say(
+                    f"back-office client {args.name} revoked: its token no longer works; "
+                    f"`mpp-server rotate-backoffice {args.name}` gives it a new one"
+                )
+            else:
+                _say(f"back-office client {args.name} was already revoked; nothing changed")
+        elif args.command == "rotate-backoffice":
+            token = rotate_backoffice(engine, CLI, args.name, now=datetime.now(UTC))
+            sys.stdout.write(token + "\n")
+            _say(
+                f"back-office client {args.name} has a new token and its old one no longer "
+                "works; it sends this one as `Authorization: Bearer ...` — it is not shown again"
             )
         else:
             token = add_backoffice(engine, args.name)

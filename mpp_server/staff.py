@@ -204,8 +204,10 @@ def add_staff_pages(
         payload = json.loads(record.payload) if record is not None else {}
         shown = open_answers(payload, found.request_id, answers_cipher)
         answers = shown.answers if isinstance(shown.answers, dict) else None
-        labels = pages.names.field_labels(
-            record.form_id if record else None, record.form_version if record else None
+        lines = (
+            pages.names.answer_lines(record.form_id, record.form_version, answers)
+            if record is not None and answers
+            else []
         )
         changes = [
             {
@@ -222,7 +224,7 @@ def add_staff_pages(
             record=record,
             answers=answers,
             answers_unreadable=UNREADABLE if shown.unreadable else None,
-            labels=labels,
+            lines=lines,
             changes=changes,
             choosable=CHOOSABLE,
             final=found.status in FINAL_STATUSES,
@@ -442,16 +444,19 @@ def add_staff_pages(
             return _redirect("/staff/login")
         if not user.admin:
             return pages.render("staff_message.html", 403, user=user, message="admin_only")
-        query = select(AuditEntry)
+        # Each entry with its request's tracking code (the code staff know a request by).
+        query = select(AuditEntry, TrackedRequest.tracking_code).outerjoin(
+            TrackedRequest, TrackedRequest.request_id == AuditEntry.request_id
+        )
         if before is not None:
             query = query.where(AuditEntry.id < before)
         with Session(engine) as session:
-            rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(200)).all()
+            rows = session.execute(query.order_by(AuditEntry.id.desc()).limit(200)).all()
         return pages.render(
             "staff_audit.html",
             user=user,
             rows=rows,
-            next_before=rows[-1].id if len(rows) == 200 else None,
+            next_before=rows[-1][0].id if len(rows) == 200 else None,
         )
 
 

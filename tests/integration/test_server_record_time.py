@@ -118,11 +118,13 @@ def test_the_overview_counts_corrected_and_implausible_times_per_day(api):
 
     # outpost, day, requests, ticket events, audit, total, time corrected, time implausible
     assert (
-        "<tr><td>rogojampi</td><td>2026-11-28</td><td>0</td><td>5</td><td>0</td><td>5</td>"
+        "<tr><td>Kecamatan Rogojampi</td><td>rogojampi</td><td>2026-11-28</td>"
+        "<td>0</td><td>5</td><td>0</td><td>5</td>"
         "<td>1</td><td>4</td></tr>"
     ) in page
     assert (
-        "<tr><td>rogojampi</td><td>2026-11-27</td><td>0</td><td>5</td><td>0</td><td>5</td>"
+        "<tr><td>Kecamatan Rogojampi</td><td>rogojampi</td><td>2026-11-27</td>"
+        "<td>0</td><td>5</td><td>0</td><td>5</td>"
         "<td>2</td><td>0</td></tr>"
     ) in page
     assert "2000-01-01" not in page and "2031-01-01" not in page
