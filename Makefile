@@ -84,7 +84,7 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m devtools.screenshots docs/screenshots
 	$(PY) -m devtools.lan_screenshots docs/screenshots
 	PPP_SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q -p no:cacheprovider \
-		tests/web/test_status_pages.py tests/web/test_staff_accounts_page.py
+		tests/web/test_status_pages.py tests/web/test_staff_accounts_page.py tests/web/test_audit_page.py
 
 # The call clips in resources/voice/ (espeak-ng's Indonesian voice; resources/voice/README.md).
 voice: $(RUNTIME_STAMP)
