@@ -485,6 +485,31 @@ def test_the_feed_pages_in_order_and_replays_the_same(server):
     assert [(c.tracking_code, c.version) for c in newer.changes] == [(codes[1], 2)]
 
 
+def read_feed_while(server: Server, threads: list, limit: int) -> list[tuple[str, int]]:
+    """Start ``threads`` and read the feed page by page (``limit`` a page) all the while they
+    run, then once more after they end: every (tracking code, version) read, in order."""
+    seen: list[tuple[str, int]] = []
+    cursor = ""
+
+    def pull() -> None:
+        nonlocal cursor
+        while True:
+            page = StatusChangesPage.model_validate(feed(server, since=cursor, limit=limit).json())
+            seen.extend((c.tracking_code, c.version) for c in page.changes)
+            cursor = page.cursor
+            if not page.more:
+                return
+
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        pull()
+    for thread in threads:
+        thread.join()
+    pull()
+    return seen
+
+
 def test_a_reader_pulling_while_writers_write_misses_nothing_and_sees_nothing_twice(server):
     import threading
 
@@ -502,26 +527,8 @@ def test_a_reader_pulling_while_writers_write_misses_nothing_and_sees_nothing_tw
                 if answer.status_code != 200:
                     errors.append(answer.text)
 
-    seen: list[tuple[str, int]] = []
-    cursor = ""
-
-    def pull() -> None:
-        nonlocal cursor
-        while True:
-            page = StatusChangesPage.model_validate(feed(server, since=cursor, limit=3).json())
-            seen.extend((c.tracking_code, c.version) for c in page.changes)
-            cursor = page.cursor
-            if not page.more:
-                return
-
     writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
-    for thread in writers:
-        thread.start()
-    while any(thread.is_alive() for thread in writers):
-        pull()
-    for thread in writers:
-        thread.join()
-    pull()
+    seen = read_feed_while(server, writers, limit=3)
     assert errors == []
     assert len(seen) == len(set(seen)) == 3 + 4 * 8, "each change once"
     for code in codes:
@@ -565,27 +572,9 @@ def test_batches_pushed_at_once_while_a_reader_pulls_give_each_change_once_in_or
                 if answer.status_code != 200:
                     errors.append(answer.text)
 
-    seen: list[tuple[str, int]] = []
-    cursor = ""
-
-    def pull() -> None:
-        nonlocal cursor
-        while True:
-            page = StatusChangesPage.model_validate(feed(server, since=cursor, limit=5).json())
-            seen.extend((c.tracking_code, c.version) for c in page.changes)
-            cursor = page.cursor
-            if not page.more:
-                return
-
     threads = [threading.Thread(target=pusher) for _ in range(3)]
     threads.append(threading.Thread(target=writer))
-    for thread in threads:
-        thread.start()
-    while any(thread.is_alive() for thread in threads):
-        pull()
-    for thread in threads:
-        thread.join()
-    pull()
+    seen = read_feed_while(server, threads, limit=5)
     assert errors == []
     assert len(pushed) == 2 + 3 * 4 * 7
     assert len(seen) == len(set(seen)), "each change once"
