@@ -26,9 +26,7 @@ class AnswerKeyError(StoreError):
 
 class AnswerCipher:
     def __init__(self, key: bytes) -> None:
-        if len(key) != 32:
-            raise ValueError("the answer key must be 32 bytes")
-        self._seal = RecordSeal(key, PREFIX)
+        self._seal = RecordSeal(key, PREFIX)  # ValueError unless 32 bytes
 
     @classmethod
     def from_key_file(cls, path: Path) -> AnswerCipher:
