@@ -18,7 +18,7 @@ from typing import Literal
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from mpp_server.db import hash_token
+from mpp_server.db import hash_token, stored_utc
 from mpp_server.models import AuditEntry, BackOfficeClient, StaffSession, StaffUser
 
 Role = Literal["officer", "admin"]
@@ -238,9 +238,7 @@ class SignInResult:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return None if moment is None else stored_utc(moment)
 
 
 def sign_in(

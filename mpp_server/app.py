@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -27,7 +27,7 @@ from starlette.requests import ClientDisconnect
 from mpp_server.accounts import find_backoffice
 from mpp_server.answers_at_rest import AnswersCipher
 from mpp_server.catalog import CatalogSource
-from mpp_server.db import find_kiosk, open_engine
+from mpp_server.db import find_kiosk, open_engine, stored_utc
 from mpp_server.ingest import BadBatch, RecordValidator, ingest_batch
 from mpp_server.models import Kiosk, StoredRecord
 from mpp_server.pages import CatalogueNames, Pages
@@ -102,7 +102,7 @@ class StoredRecordView(BaseModel):
     @classmethod
     def _utc(cls, moment: datetime) -> datetime:
         """SQLite hands the stored UTC times back without their offset: say it."""
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return stored_utc(moment)
 
 
 class ExistsQuery(ExistsRequest):
@@ -342,13 +342,7 @@ def create_app(
         request: Request, kiosk: Annotated[Kiosk, Depends(kiosk_of)]
     ) -> ExistsResponse:
         """Which of these ids the server does not hold for this kiosk."""
-        body = await _read_body(request)
-        try:
-            query = ExistsQuery.model_validate_json(body)
-        except ValidationError as exc:
-            if exc.errors()[0]["type"] == "json_invalid":
-                raise ApiError(400, "bad_json", "the body is not JSON") from None
-            raise ApiError(422, "invalid", _first_error(exc)) from None
+        query = await _read_model(request, ExistsQuery)
         return ExistsResponse(missing=await run_in_threadpool(missing_of, kiosk, query.ids))
 
     @app.get(
@@ -515,6 +509,9 @@ def _clock_skew(data: dict[str, Any]) -> float | None:
         raise ApiError(422, "bad_batch", detail) from None
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def _first_error(exc: RequestValidationError | ValidationError) -> str:
     """Where and what, never the input: FastAPI's default echoes it, and JSON cannot render
     Infinity or NaN (that was a 500)."""
@@ -563,6 +560,18 @@ def _batch_records(data: Any) -> list[Any]:
     if unknown:
         raise ApiError(422, "bad_batch", f"unknown envelope field {unknown[0][:40]!r}")
     return records
+
+
+async def _read_model(request: Request, model: type[ModelT]) -> ModelT:
+    """The body (:func:`_read_body`) as ``model``: 400 ``bad_json`` when it is not JSON,
+    422 ``invalid`` with the first error when it is not the model."""
+    body = await _read_body(request)
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as exc:
+        if exc.errors()[0]["type"] == "json_invalid":
+            raise ApiError(400, "bad_json", "the body is not JSON") from None
+        raise ApiError(422, "invalid", _first_error(exc)) from None
 
 
 async def _read_body(request: Request) -> bytes:

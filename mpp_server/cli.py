@@ -378,9 +378,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def _utc(moment: datetime | None) -> str:
     if moment is None:
         return "-"
-    from datetime import UTC
+    from mpp_server.db import stored_utc
 
-    return (moment.astimezone(UTC) if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+    return stored_utc(moment).strftime("%Y-%m-%d %H:%M")
 
 
 ACCOUNT_COMMANDS = (

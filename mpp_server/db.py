@@ -78,6 +78,12 @@ def open_engine(url: str) -> Engine:
     return engine
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A time as the database hands it back, as UTC with its zone: SQLite returns the stored
+    UTC without an offset, PostgreSQL with one."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def hash_token(token: str) -> str:
     """Tokens are 256-bit random strings, so one sha256 is enough (no slow hash needed)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse
 from forms.wib import WIB
 from mpp_server.accounts import ACCOUNT_DISABLED, AMBIGUOUS_NAME
 from mpp_server.catalog import CatalogSource
+from mpp_server.db import stored_utc
 from sync.protocol import STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ SECURITY_HEADERS = {
 
 def _in_wib(moment: datetime) -> datetime:
     """A stored moment on the WIB clock (SQLite hands back naive UTC)."""
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment).astimezone(WIB)
+    return stored_utc(moment).astimezone(WIB)
 
 
 def wib_time(moment: datetime | None) -> str:

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -56,11 +55,10 @@ def add_status_api(
 ) -> None:
     from mpp_server.app import (
         ApiError,
-        _first_error,
         _json_body,
         _only_query,
         _problems,
-        _read_body,
+        _read_model,
         bearer_token,
     )
 
@@ -218,13 +216,7 @@ def add_status_api(
         A field that does not belong to the status is refused (422). Nothing changes on
         any error.
         """
-        body = await _read_body(request)
-        try:
-            update = StatusUpdate.model_validate_json(body)
-        except ValidationError as exc:
-            if exc.errors()[0]["type"] == "json_invalid":
-                raise ApiError(400, "bad_json", "the body is not JSON") from None
-            raise ApiError(422, "invalid", _first_error(exc)) from None
+        update = await _read_model(request, StatusUpdate)
         address = request.client.host if request.client else None
         try:
             return await run_in_threadpool(apply, tracking_code, update, client, address)

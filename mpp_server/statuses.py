@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from mpp_server.db import stored_utc
 from mpp_server.models import StatusChangeRow, StatusFeed, TrackedRequest
 from sync.protocol import (
     FINAL_STATUSES,
@@ -386,10 +387,6 @@ def _listed(dialect: str, ids: list[str]) -> tuple[Any, Any, Any]:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def to_change(row: StatusChangeRow, request: TrackedRequest) -> StatusChange:
     return StatusChange(
         request_id=row.request_id,
@@ -397,7 +394,7 @@ def to_change(row: StatusChangeRow, request: TrackedRequest) -> StatusChange:
         service_code=request.service_code,
         status=row.status,  # type: ignore[arg-type]
         version=row.version,
-        changed_at=_utc(row.changed_at),
+        changed_at=stored_utc(row.changed_at),
         note=row.note,
         missing_documents=json.loads(row.missing_documents) if row.missing_documents else [],
         pickup_place=row.pickup_place,
@@ -560,7 +557,7 @@ def read_feed(session: Session, outpost: str, cursor: str | None, limit: int) ->
                 service_code=service_code,
                 status=status,
                 version=version,
-                changed_at=_utc(changed_at),
+                changed_at=stored_utc(changed_at),
                 note=note,
                 missing_documents=json.loads(documents) if documents else [],
                 pickup_place=pickup_place,
