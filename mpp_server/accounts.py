@@ -97,11 +97,16 @@ _DUMMY_HASH = hash_password(secrets.token_hex(8))
 """Checked against for an unknown name, so a wrong name takes as long as a wrong password."""
 
 
-def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
+def _check_name(name: str) -> None:
+    """A staff user's or a back-office client's name: AccountError unless usable."""
     if not _NAME.fullmatch(name):
         raise AccountError(
             f"{name!r} is not a usable name: 2 to 64 letters, digits, '.', '_', '@' or '-'"
         )
+
+
+def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
+    _check_name(name)
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: officer or admin")
     password_hash = _new_password_hash(password, password)
@@ -124,10 +129,7 @@ def add_staff(engine: Engine, name: str, role: str, password: str) -> None:
 
 def add_backoffice(engine: Engine, name: str) -> str:
     """A new back-office client; its token is returned once, only its hash is kept."""
-    if not _NAME.fullmatch(name):
-        raise AccountError(
-            f"{name!r} is not a usable name: 2 to 64 letters, digits, '.', '_', '@' or '-'"
-        )
+    _check_name(name)
     token = secrets.token_urlsafe(32)
     with Session(engine) as session, session.begin():
         if session.get(BackOfficeClient, name) is not None:
