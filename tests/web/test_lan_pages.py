@@ -102,6 +102,13 @@ def wait_until(probe: Callable[[], T | None], what: str, timeout: float = 3.0) -
 
 
 def text_of(driver: WebDriver, css: str) -> str:
+    """The text of what ``css`` finds, found again when the page redrew it between the find
+    and the read (the board is redrawn whole when the stream's state arrives)."""
+    for _ in range(4):
+        try:
+            return driver.find_element(By.CSS_SELECTOR, css).text
+        except StaleElementReferenceException:
+            continue
     return driver.find_element(By.CSS_SELECTOR, css).text
 
 
@@ -207,7 +214,10 @@ def test_a_call_reaches_the_hall_spoken_twice_and_a_reload_does_not_repeat_it(
 
     display.refresh()
     open_display(display, hall.url)
-    assert text_of(display, '#board [data-counter="3"] .num') == number
+    wait_until(
+        lambda: text_of(display, '#board [data-counter="3"] .num') == number,
+        "counter 3's number on the reloaded board",
+    )
     wait_until(
         lambda: text_of(display, "#now-number") == number, "the last call, from the kiosk's history"
     )
